@@ -1,0 +1,67 @@
+//! The subcommands. Each parses its input into domain values before it
+//! opens the store, so bad input is refused without touching the data.
+
+mod org;
+mod serve;
+mod user;
+
+use crate::{
+    cli::{Cli, Command, OrgCommand, UserCommand},
+    config::{Config, LogFormat},
+    startup,
+};
+
+/// Runs the command the user typed.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Serve(args) => serve::run(&cli.storage, args).await,
+        Command::Migrate => {
+            let config = Config::load(&cli.storage, None)?;
+            init_tracing(LogFormat::Pretty, "warn");
+            let store = startup::open_store(&config).await?;
+            println!(
+                "migrations appliquées / migrations applied ({})",
+                store.backend_name()
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::List { json }) => {
+            let store = open_for_command(&cli).await?;
+            user::list(&store, *json).await
+        }
+        Command::User(UserCommand::Create(args)) => {
+            let new = user::parse(args)?;
+            let store = open_for_command(&cli).await?;
+            user::create(&store, &new).await
+        }
+        Command::Org(OrgCommand::List { json }) => {
+            let store = open_for_command(&cli).await?;
+            org::list(&store, *json).await
+        }
+        Command::Org(OrgCommand::Create(args)) => {
+            let new = org::parse(args)?;
+            let store = open_for_command(&cli).await?;
+            org::create(&store, &new).await
+        }
+    }
+}
+
+async fn open_for_command(cli: &Cli) -> anyhow::Result<consilium_store::Store> {
+    let config = Config::load(&cli.storage, None)?;
+    init_tracing(LogFormat::Pretty, "warn");
+    startup::open_store(&config).await
+}
+
+/// Logs to stderr, so that a command's stdout stays machine-readable.
+pub(crate) fn init_tracing(format: LogFormat, default_level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CONSILIUM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialisation (tests) is harmless: keep the first.
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}

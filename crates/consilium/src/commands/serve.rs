@@ -1,0 +1,87 @@
+//! `consilium serve`.
+
+use anyhow::Context;
+use consilium_domain::directory::Role;
+use consilium_store::{ImportReport, Store, UserSummary};
+use tokio::net::TcpListener;
+
+use super::init_tracing;
+use crate::{
+    cli::{ServeArgs, StorageArgs},
+    config::Config,
+    demo, startup,
+};
+
+/// Opens the store, seeds the demo region if asked, and serves until Ctrl-C or SIGTERM.
+pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> {
+    let config = Config::load(storage, Some(args))?;
+    init_tracing(config.log_format, "info");
+    let metrics = startup::install_metrics()?;
+    let clock = startup::system_clock();
+    let store = startup::open_store(&config).await?;
+    let demo_report = if config.demo {
+        Some(store.import_directory(&demo::seed()?, clock.now()).await?)
+    } else {
+        None
+    };
+    let addr = config.listen_addr()?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("impossible d'écouter sur {addr} / cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!(
+        "Consilium écoute sur / listens on http://{local} ({})",
+        store.backend_name()
+    );
+    if let Some(report) = demo_report {
+        // Listening on port 0 (tests) the real port is only known now.
+        let public_url = match &config.public_url {
+            Some(_) => config.public_url(),
+            None => format!("http://{local}"),
+        };
+        print_demo_banner(&store, &report, &public_url).await?;
+    }
+    tracing::info!(%local, database = store.backend_name(), "serving");
+    let state = startup::app_state(store, &config, clock, metrics);
+    startup::serve(listener, state, startup::shutdown_signal()).await
+}
+
+/// Tells a newcomer what was seeded and which account to use for each role.
+async fn print_demo_banner(
+    store: &Store,
+    report: &ImportReport,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    if report.is_empty() {
+        println!("Région de démonstration déjà en place : rien d'ajouté.");
+    } else {
+        println!(
+            "Région de démonstration créée : {} organisations, {} équipes, {} utilisateurs, {} patients.",
+            report.organizations, report.teams, report.people, report.patients
+        );
+    }
+    println!("Ouvrir / open: {public_url}");
+    println!("Comptes de démonstration (page de connexion : {public_url}/connexion) :");
+    let users = store.users().await?;
+    for (role, label) in [
+        (Role::Requester, "Requérant·e (site requérant)"),
+        (Role::Expert, "Expert·e (centre de ressources)"),
+        (Role::Coordinator, "Coordination (centre de ressources)"),
+        (Role::RegionalAdmin, "Administration régionale (ARS)"),
+    ] {
+        if let Some(user) = users.iter().find(|u| has_role(u, role)) {
+            let org = user
+                .memberships
+                .first()
+                .map(|m| m.organization_name.to_string())
+                .unwrap_or_default();
+            println!("  {label:<38} {:<32} {org}", user.person.email);
+        }
+    }
+    println!("Tous les comptes / every account: consilium user list");
+    Ok(())
+}
+
+fn has_role(user: &UserSummary, role: Role) -> bool {
+    user.memberships.iter().any(|m| m.role == role)
+}

@@ -1,0 +1,265 @@
+//! Configuration, layered: built-in defaults → TOML file → `CONSILIUM_*`
+//! environment → command-line flags, then [`Config::validate`]. Loaded once
+//! in `main` and passed down; never a global.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use anyhow::{Context, bail};
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{ServeArgs, StorageArgs};
+
+/// Everything Consilium can be configured with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Data directory: the SQLite database and the encrypted files.
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL; SQLite in `data_dir` when absent.
+    pub database_url: Option<String>,
+    /// A file holding the PostgreSQL URL (it may carry a password).
+    pub database_url_file: Option<PathBuf>,
+    /// Address to listen on.
+    pub listen: String,
+    /// Address users reach Consilium at; `http://` + `listen` when unset.
+    pub public_url: Option<String>,
+    /// Longest a request may take, e.g. `30s`.
+    pub request_timeout: HumanDuration,
+    /// Largest request body outside uploads, in bytes.
+    pub body_limit: usize,
+    /// Log format: `json` (default, for machines) or `pretty` (for people).
+    pub log_format: LogFormat,
+    /// Seed and show the demo region.
+    pub demo: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("consilium-data"),
+            database_url: None,
+            database_url_file: None,
+            listen: "127.0.0.1:8080".to_owned(),
+            public_url: None,
+            request_timeout: HumanDuration(Duration::from_secs(30)),
+            body_limit: 1024 * 1024,
+            log_format: LogFormat::Json,
+            demo: false,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Pretty,
+}
+
+/// A duration written like `30s`, `12h` or `7d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanDuration(pub Duration);
+
+impl Serialize for HumanDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&humantime::format_duration(self.0).to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for HumanDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        humantime::parse_duration(&text)
+            .map(HumanDuration)
+            .map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "durée invalide « {text} » ({e}) : écrire 30s, 12h, 7d"
+                ))
+            })
+    }
+}
+
+/// The flags that override everything else; only those given are set.
+#[derive(Debug, Default, Serialize)]
+struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo: Option<bool>,
+}
+
+impl Config {
+    /// Loads the layers in order and validates the result.
+    pub fn load(storage: &StorageArgs, serve: Option<&ServeArgs>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = &storage.config {
+            if !file.is_file() {
+                bail!(
+                    "fichier de configuration introuvable / config file not found: {}",
+                    file.display()
+                );
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        let flags = FlagOverrides {
+            data_dir: storage.data_dir.clone(),
+            database_url: storage.database_url.clone(),
+            listen: serve.and_then(|s| s.listen.clone()),
+            public_url: serve.and_then(|s| s.public_url.clone()),
+            demo: serve.and_then(|s| s.demo.then_some(true)),
+        };
+        let mut config: Config = figment
+            .merge(Env::prefixed("CONSILIUM_").ignore(&["config"]))
+            .merge(Serialized::defaults(flags))
+            .extract()
+            .context("configuration invalide / invalid configuration")?;
+        config.read_secret_files()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn read_secret_files(&mut self) -> anyhow::Result<()> {
+        if let Some(file) = &self.database_url_file {
+            let url = read_secret(file)?;
+            self.database_url = Some(url);
+        }
+        Ok(())
+    }
+
+    /// Checks values that types alone cannot, with messages that say what to write.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            bail!(
+                "--database-url doit commencer par postgres:// / --database-url must start with postgres://"
+            );
+        }
+        if self.listen.parse::<SocketAddr>().is_err() {
+            bail!(
+                "--listen « {} » n'est pas une adresse IP:port (ex. 127.0.0.1:8080) / --listen is not an IP:port address",
+                self.listen
+            );
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!(
+                "--public-url doit commencer par http:// ou https:// / --public-url must start with http:// or https://"
+            );
+        }
+        let timeout = self.request_timeout.0;
+        if timeout < Duration::from_secs(1) || timeout > Duration::from_secs(600) {
+            bail!(
+                "request_timeout doit être entre 1s et 10min / request_timeout must be between 1s and 10min"
+            );
+        }
+        if self.body_limit < 1024 {
+            bail!(
+                "body_limit doit être d'au moins 1024 octets / body_limit must be at least 1024 bytes"
+            );
+        }
+        Ok(())
+    }
+
+    /// The address users reach Consilium at, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// The listening address (validated).
+    pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listen.parse()?)
+    }
+}
+
+fn read_secret(file: &Path) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(file).with_context(|| {
+        format!(
+            "fichier secret illisible / cannot read secret file {}",
+            file.display()
+        )
+    })?;
+    Ok(text.trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_which_beats_defaults() {
+        let dir = tempfile_dir();
+        let file = dir.join("consilium.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nrequest_timeout = \"45s\"\ndata_dir = \"/from/file\"\n",
+        )
+        .unwrap();
+        let storage = StorageArgs {
+            config: Some(file),
+            data_dir: Some(PathBuf::from("/from/flag")),
+            database_url: None,
+        };
+        let config = Config::load(&storage, None).unwrap();
+        assert_eq!(config.data_dir, PathBuf::from("/from/flag"));
+        assert_eq!(config.listen, "127.0.0.1:9000");
+        assert_eq!(config.request_timeout.0, Duration::from_secs(45));
+        assert_eq!(config.public_url(), "http://127.0.0.1:9000");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let bad = Config {
+            listen: "nowhere".into(),
+            ..Config::default()
+        };
+        assert!(bad.validate().unwrap_err().to_string().contains("nowhere"));
+        let bad = Config {
+            database_url: Some("mysql://x".into()),
+            ..Config::default()
+        };
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("postgres://")
+        );
+        let missing = StorageArgs {
+            config: Some(PathBuf::from("/no/such.toml")),
+            ..StorageArgs::default()
+        };
+        assert!(
+            Config::load(&missing, None)
+                .unwrap_err()
+                .to_string()
+                .contains("/no/such.toml")
+        );
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("consilium-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}

@@ -1,0 +1,83 @@
+//! The demo region: a fictional Bourgogne-Franche-Comté with five resource
+//! centres, ten requesting sites of the four kinds, their staff and a few
+//! patients. Every identifier is valid (RPPS, INS, FINESS check digits) and
+//! invented; every e-mail address is under the reserved `.test` domain so
+//! that no mail can ever leave for a real person.
+
+mod patients;
+mod people;
+mod region;
+
+use consilium_domain::{Finess, NamePart};
+use consilium_store::DirectorySeed;
+
+pub use people::DEMO_DOMAIN;
+
+/// The whole demo directory.
+pub fn seed() -> anyhow::Result<DirectorySeed> {
+    Ok(DirectorySeed {
+        specialties: region::specialties()?,
+        organizations: region::organizations()?,
+        routes: region::routes()?,
+        users: people::users()?,
+        patients: patients::patients()?,
+    })
+}
+
+/// The demo FINESS number built from an 8-digit body.
+fn finess(body: &str) -> anyhow::Result<Finess> {
+    Ok(Finess::from_body(body)?)
+}
+
+fn name(text: &str) -> anyhow::Result<NamePart> {
+    Ok(NamePart::parse(text)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use consilium_domain::directory::{OrganizationKind, Role};
+
+    use super::*;
+
+    #[test]
+    fn the_demo_region_has_what_the_issue_asks_for() {
+        let seed = seed().unwrap();
+        let kinds: Vec<_> = seed.organizations.iter().map(|o| o.kind).collect();
+        let count = |k| kinds.iter().filter(|&&x| x == k).count();
+        assert_eq!(count(OrganizationKind::ResourceCentre), 5);
+        let sites = kinds.iter().filter(|k| k.is_requesting_site()).count();
+        assert!((8..=12).contains(&sites), "{sites} requesting sites");
+        for kind in [
+            OrganizationKind::Practice,
+            OrganizationKind::HealthCentre,
+            OrganizationKind::NursingHome,
+            OrganizationKind::DisabilityFacility,
+        ] {
+            assert!(count(kind) >= 1, "{kind:?}");
+        }
+        let dermatology_teams = seed
+            .organizations
+            .iter()
+            .filter(|o| o.teams.iter().any(|t| t.specialty.as_str() == "394582007"))
+            .count();
+        assert_eq!(dermatology_teams, 5);
+        let emails: HashSet<_> = seed.users.iter().map(|u| u.person.email.clone()).collect();
+        assert_eq!(
+            emails.len(),
+            seed.users.len(),
+            "e-mail addresses are unique"
+        );
+        assert!(emails.iter().all(|e| e.as_str().ends_with(DEMO_DOMAIN)));
+        let coordinators: HashSet<_> = seed
+            .users
+            .iter()
+            .flat_map(|u| &u.memberships)
+            .filter(|m| m.role == Role::Coordinator)
+            .map(|m| format!("{:?}", m.organization))
+            .collect();
+        assert_eq!(coordinators.len(), 5, "a coordinator per centre");
+        assert!(seed.patients.len() >= 6);
+    }
+}

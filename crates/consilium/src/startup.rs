@@ -1,0 +1,106 @@
+//! Opening the store and serving: takes a bound listener and a shutdown
+//! future, so tests run the real server on port 0.
+
+use std::{future::Future, sync::Arc};
+
+use anyhow::Context;
+use consilium_domain::{Clock, SystemClock};
+use consilium_store::Store;
+use consilium_store_postgres::PostgresBackend;
+use consilium_store_sqlite::SqliteBackend;
+use consilium_web::{AppState, WebConfig};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// Opens the configured database (PostgreSQL if a URL is set, else SQLite in
+/// the data directory) and applies pending migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    match &config.database_url {
+        Some(url) => Ok(PostgresBackend::open(url)
+            .await
+            .context("connexion à PostgreSQL impossible / cannot open PostgreSQL")?
+            .into_store()),
+        None => Ok(SqliteBackend::open(&config.data_dir)
+            .await
+            .with_context(|| {
+                format!(
+                    "ouverture de la base SQLite impossible / cannot open SQLite in {}",
+                    config.data_dir.display()
+                )
+            })?
+            .into_store()),
+    }
+}
+
+/// The application state for `config`.
+pub fn app_state(
+    store: Store,
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    metrics: PrometheusHandle,
+) -> AppState {
+    AppState {
+        store,
+        clock,
+        metrics,
+        config: Arc::new(WebConfig {
+            public_url: config.public_url(),
+            request_timeout: config.request_timeout.0,
+            body_limit: config.body_limit,
+            demo: config.demo,
+        }),
+    }
+}
+
+/// Installs the process-wide metrics recorder (once, in `main`'s path).
+pub fn install_metrics() -> anyhow::Result<PrometheusHandle> {
+    PrometheusBuilder::new()
+        .install_recorder()
+        .context("cannot install the metrics recorder")
+}
+
+/// The real clock.
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then lets
+/// requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = consilium_web::router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server failed")
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

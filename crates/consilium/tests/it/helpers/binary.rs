@@ -1,0 +1,139 @@
+//! The real `consilium` binary: commands run to completion, and servers
+//! started on port 0 and stopped with SIGTERM.
+
+use std::{
+    path::Path,
+    process::{Output, Stdio},
+    time::Duration,
+};
+
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines},
+    net::TcpStream,
+    process::{Child, ChildStdout, Command},
+};
+
+/// The binary under test.
+pub fn consilium() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_consilium"));
+    // The test environment must not leak into the binary's configuration.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CONSILIUM_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("CONSILIUM_LOG", "warn");
+    command.kill_on_drop(true);
+    command
+}
+
+/// Runs `consilium <storage> <args>` to completion.
+pub async fn run(storage: &[&str], args: &[&str]) -> Output {
+    consilium().args(storage).args(args).output().await.unwrap()
+}
+
+/// Storage flags for SQLite in `dir`.
+pub fn sqlite_flags(dir: &Path) -> Vec<String> {
+    vec!["--data-dir".into(), dir.display().to_string()]
+}
+
+/// A running `consilium serve`.
+pub struct Server {
+    child: Child,
+    stdout: Lines<BufReader<ChildStdout>>,
+    /// `127.0.0.1:port`.
+    pub addr: String,
+    /// What it printed before it started listening, and the banner.
+    pub banner: Vec<String>,
+}
+
+/// Upper bound on start-up, so a broken binary fails the test instead of hanging it.
+const START_LIMIT: Duration = Duration::from_secs(60);
+
+impl Server {
+    /// Starts `consilium <storage> serve --listen 127.0.0.1:0 <extra>` and
+    /// waits for the line that says where it listens (and, with `--demo`,
+    /// for the end of the demo banner).
+    pub async fn start(storage: &[String], extra: &[&str]) -> Self {
+        let mut child = consilium()
+            .args(storage)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        let demo = extra.contains(&"--demo");
+        let mut banner = Vec::new();
+        let mut addr = None;
+        let read = async {
+            while let Some(line) = stdout.next_line().await.unwrap() {
+                if let Some(rest) = line
+                    .split("http://")
+                    .nth(1)
+                    .filter(|_| line.contains("listens on"))
+                {
+                    addr = rest.split_whitespace().next().map(str::to_owned);
+                }
+                let last = line.contains("every account");
+                banner.push(line);
+                if addr.is_some() && (!demo || last) {
+                    return;
+                }
+            }
+            panic!("consilium serve exited before listening: {banner:?}");
+        };
+        tokio::time::timeout(START_LIMIT, read)
+            .await
+            .expect("consilium serve did not start");
+        Self {
+            child,
+            stdout,
+            addr: addr.unwrap(),
+            banner,
+        }
+    }
+
+    /// Sends SIGTERM and returns whether it exited cleanly, with the rest of its output.
+    pub async fn stop(mut self) -> (bool, String) {
+        let pid = self.child.id().unwrap().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap();
+        assert!(killed.success());
+        let status = tokio::time::timeout(START_LIMIT, self.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut rest = String::new();
+        while let Ok(Some(line)) = self.stdout.next_line().await {
+            rest.push_str(&line);
+            rest.push('\n');
+        }
+        (status.success(), rest)
+    }
+
+    /// `GET path` over a real socket: status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        http_get(&self.addr, path).await
+    }
+}
+
+/// A minimal HTTP/1.1 GET, enough to probe our own server without a client library.
+pub async fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}

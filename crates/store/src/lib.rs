@@ -1,0 +1,25 @@
+//! What Consilium remembers, and how: the use cases the web layer and the
+//! commands call ([`Store`]), the primitives each database backend provides
+//! ([`Backend`], [`Tx`]), the row types and the one error type of this layer.
+//!
+//! Every use case runs inside one transaction of the backend, so the checks
+//! it makes, the rows it writes and (from the audit issue on) the audit
+//! record it leaves commit together or not at all.
+
+mod backend;
+#[cfg(feature = "contract-tests")]
+pub mod contract;
+mod directory;
+mod error;
+mod model;
+#[cfg(feature = "sql-rows")]
+pub mod rows;
+mod seed;
+#[cfg(feature = "sql-rows")]
+mod sql_tx;
+
+pub use backend::{Backend, Tx};
+pub use directory::Store;
+pub use error::StoreError;
+pub use model::*;
+pub use seed::*;

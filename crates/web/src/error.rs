@@ -1,0 +1,64 @@
+//! The one error type of the web layer, mapped once to HTTP. Client errors
+//! carry a stable code and a human sentence; internal errors are logged
+//! with their location and answered with an opaque 500.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use consilium_store::StoreError;
+use serde::Serialize;
+
+/// What a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A template failed to render (a bug).
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: &'a str,
+    message: String,
+}
+
+impl WebError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::Store(StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Store(StoreError::Conflict { .. }) => (StatusCode::CONFLICT, "conflict"),
+            Self::Store(StoreError::Rule(_) | StoreError::Id(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+            }
+            Self::Store(StoreError::Unavailable(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+            Self::Store(StoreError::Internal { .. }) | Self::Template(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            match status {
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    "Service momentanément indisponible, réessayez dans un instant.".to_owned()
+                }
+                _ => "Erreur interne : l'incident est enregistré.".to_owned(),
+            }
+        } else {
+            self.to_string()
+        };
+        (status, Json(ErrorBody { code, message })).into_response()
+    }
+}

@@ -1,0 +1,105 @@
+//! French first, English available: the language of a page is `?lang=`,
+//! else the `lang` cookie, else the browser's first preference, else French.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+/// A language Consilium's pages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Français (default).
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::Fr => "fr",
+            Self::En => "en",
+        }
+    }
+
+    /// True for French, the default (templates branch on it).
+    pub fn is_fr(self) -> bool {
+        self == Self::Fr
+    }
+
+    fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag
+            .trim()
+            .split(['-', '_', ';'])
+            .next()?
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => Some(Self::Fr),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the language of a request.
+    pub fn negotiate(
+        query: Option<&str>,
+        cookie: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> Self {
+        let from_query = query.and_then(|q| {
+            q.split('&')
+                .filter_map(|pair| pair.strip_prefix("lang="))
+                .find_map(Self::from_tag)
+        });
+        let from_cookie = cookie.and_then(|c| {
+            c.split(';')
+                .filter_map(|pair| pair.trim().strip_prefix("lang="))
+                .find_map(Self::from_tag)
+        });
+        let from_browser =
+            accept_language.and_then(|a| a.split(',').next().and_then(Self::from_tag));
+        from_query
+            .or(from_cookie)
+            .or(from_browser)
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        Ok(Self::negotiate(
+            parts.uri.query(),
+            header(axum::http::header::COOKIE),
+            header(axum::http::header::ACCEPT_LANGUAGE),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_unless_asked_otherwise() {
+        assert_eq!(Lang::negotiate(None, None, None), Lang::Fr);
+        assert_eq!(
+            Lang::negotiate(None, None, Some("de-DE,de;q=0.9")),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::negotiate(None, None, Some("en-GB,en;q=0.9")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("a=b; lang=en"), Some("fr")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(Some("x=1&lang=fr"), Some("lang=en"), None),
+            Lang::Fr
+        );
+    }
+}

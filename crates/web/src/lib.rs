@@ -1,0 +1,17 @@
+//! Consilium's HTTP layer: it parses requests into domain values, calls one
+//! store use case, and renders a page or JSON. It decides nothing itself.
+
+mod error;
+mod i18n;
+mod middleware;
+mod routes;
+mod state;
+
+pub use error::WebError;
+pub use i18n::Lang;
+pub use state::{AppState, WebConfig};
+
+/// The whole application as one router, with its middleware.
+pub fn router(state: AppState) -> axum::Router {
+    middleware::wrap(routes::routes(), state)
+}

@@ -1,0 +1,39 @@
+use std::{sync::Arc, time::Duration};
+
+use consilium_domain::Clock;
+use consilium_store::Store;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+/// Settings of the HTTP layer, taken from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The address users reach Consilium at; links in pages and mail start with it.
+    pub public_url: String,
+    /// A request taking longer is answered 503 and abandoned.
+    pub request_timeout: Duration,
+    /// The largest request body accepted outside uploads, in bytes.
+    pub body_limit: usize,
+    /// True when started with `--demo`: pages may say how to sign in to the demo.
+    pub demo: bool,
+}
+
+impl WebConfig {
+    /// True when users reach Consilium over TLS, so cookies are `Secure` and HSTS is sent.
+    pub fn behind_tls(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// Everything a request handler may use; cloned per request (all fields are
+/// cheap handles).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The store: every use case, on SQLite or PostgreSQL.
+    pub store: Store,
+    /// The source of "now"; a fixed clock in tests.
+    pub clock: Arc<dyn Clock>,
+    /// Renders the Prometheus text for `/metrics`.
+    pub metrics: PrometheusHandle,
+    /// HTTP settings.
+    pub config: Arc<WebConfig>,
+}
