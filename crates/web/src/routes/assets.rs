@@ -2,13 +2,25 @@
 
 use axum::{http::header, response::IntoResponse};
 
-/// `GET /static/app.css`.
-pub async fn stylesheet() -> impl IntoResponse {
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
+        body,
+    )
+}
+
+/// `GET /static/app.css`.
+pub async fn stylesheet() -> impl IntoResponse {
+    asset(
+        "text/css; charset=utf-8",
         include_str!("../../static/app.css"),
     )
+}
+
+/// `GET /static/favicon.svg`.
+pub async fn favicon() -> impl IntoResponse {
+    asset("image/svg+xml", include_str!("../../static/favicon.svg"))
 }

@@ -17,5 +17,6 @@ pub fn routes() -> Router<AppState> {
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))
         .route("/static/app.css", get(assets::stylesheet))
+        .route("/static/favicon.svg", get(assets::favicon))
         .fallback(not_found::show)
 }

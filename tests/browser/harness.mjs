@@ -1,0 +1,73 @@
+// Shared by the browser tests: the real `consilium serve --demo` on a free
+// port in a temporary data directory, and Debian's Chromium via playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+export const screenshots = join(here, 'screenshots');
+
+/** The binary the Rust build produced (scripts/test builds it first). */
+const binary = process.env.CONSILIUM_BIN ?? join(root, 'target', 'debug', 'consilium');
+
+/** Starts the demo region; resolves once the banner is printed. */
+export async function startDemo() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'consilium-browser-'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONSILIUM_')));
+  const child = spawn(binary, ['--data-dir', dataDir, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+    env: { ...env, CONSILIUM_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  let url;
+  for await (const line of lines) {
+    const match = line.match(/listens on (http:\/\/\S+)/);
+    if (match) url = match[1];
+    if (line.includes('every account')) break;
+  }
+  if (!url) throw new Error('consilium serve exited before listening');
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with nothing reaching outside the machine. */
+export async function launchBrowser() {
+  mkdirSync(screenshots, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A phone-sized page (a GP photographs lesions with one). */
+export async function phonePage(browser, locale = 'fr-FR') {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale,
+  });
+  return context.newPage();
+}
