@@ -92,7 +92,7 @@ impl Store {
                 .ok_or_else(|| StoreError::internal("patient missing right after insert"))?;
             for site in &seeded.sites {
                 let site = existing_org(tx.as_mut(), &OrgKey::Finess(site.clone())).await?;
-                tx.link_patient_site(patient_id, site.id).await?;
+                report.patient_sites += u64::from(tx.link_patient_site(patient_id, site.id).await?);
             }
         }
         tx.commit().await?;

@@ -226,3 +226,10 @@ pub struct DirectoryCounts {
     /// Links between patients and the sites that know them.
     pub patient_sites: u64,
 }
+
+impl DirectoryCounts {
+    /// True when every count is zero.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}

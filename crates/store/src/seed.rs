@@ -1,13 +1,11 @@
 //! A description of a directory to load at once (the demo region, or a
 //! region's initial import). Loading it twice adds nothing the second time.
 
+use crate::{NewPatient, NewUser, Specialty};
 use consilium_domain::{
     Finess, NamePart,
     directory::{OrganizationKind, ResponseTarget, SpecialtyCode},
 };
-use serde::Serialize;
-
-use crate::{NewPatient, NewUser, Specialty};
 
 /// A whole directory, keyed by natural identifiers (FINESS, e-mail, INS).
 #[derive(Debug, Clone, Default)]
@@ -70,28 +68,6 @@ pub struct SeedPatient {
     pub sites: Vec<Finess>,
 }
 
-/// What a seed import added (zero everywhere when it had been loaded before).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    /// Specialties added.
-    pub specialties: u64,
-    /// Organisations added.
-    pub organizations: u64,
-    /// Teams added.
-    pub teams: u64,
-    /// Routes added.
-    pub routes: u64,
-    /// People added.
-    pub people: u64,
-    /// Memberships added.
-    pub memberships: u64,
-    /// Patients added.
-    pub patients: u64,
-}
-
-impl ImportReport {
-    /// True when the import added nothing.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-}
+/// What a seed import added, per table (zero everywhere when it had been
+/// loaded before).
+pub type ImportReport = crate::DirectoryCounts;

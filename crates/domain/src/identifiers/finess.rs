@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{IdError, luhn, string_identifier};
+use super::{IdError, compact_upper, luhn, string_identifier};
 
 /// The 9-character number of a health establishment (Fichier national des
 /// établissements sanitaires et sociaux): a department (2 digits, or 2A/2B
@@ -12,11 +12,7 @@ pub struct Finess(String);
 impl Finess {
     /// Parses a FINESS number; spaces are ignored, `2a`/`2b` upper-cased.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let value: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let value = compact_upper(input);
         let bytes = value.as_bytes();
         let corsica = bytes.len() == 9 && bytes[0] == b'2' && matches!(bytes[1], b'A' | b'B');
         let well_formed = bytes.len() == 9

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{IdError, string_identifier};
+use super::{IdError, compact_upper, string_identifier};
 
 /// The national health identifier (Identifiant national de santé): the
 /// 13-character NIR followed by its 2-digit key, `97 − (NIR mod 97)`, where
@@ -15,11 +15,7 @@ const EXPECTED_EN: &str = "15 characters: NIR (13, 2A/2B for Corsica) and key (2
 impl Ins {
     /// Parses an INS; spaces are ignored, `2a`/`2b` upper-cased.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let value: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let value = compact_upper(input);
         let format_error = || IdError::Format {
             kind: "INS",
             value: value.clone(),

@@ -42,6 +42,16 @@ pub enum IdError {
     },
 }
 
+/// The identifier as typed, without its spaces and upper-cased (so `2a` is
+/// `2A`): people copy numbers from cards and letters in groups.
+fn compact_upper(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
 /// Implements the string conversions every identifier shares, so each one
 /// only has to say how it parses.
 macro_rules! string_identifier {

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{IdError, luhn, string_identifier};
+use super::{IdError, compact_upper, luhn, string_identifier};
 
 /// A practitioner's lifelong national number (Répertoire partagé des
 /// professionnels de santé): 11 digits, the last a Luhn check digit.
@@ -11,7 +11,7 @@ pub struct Rpps(String);
 impl Rpps {
     /// Parses an RPPS number; spaces are ignored.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let value: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        let value = compact_upper(input);
         if value.len() != 11 || !value.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdError::Format {
                 kind: "RPPS",
