@@ -46,6 +46,43 @@ pub enum Command {
     /// Manage organisations.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `consilium token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a bearer token acting as a user; prints the token (shown once).
+    Create {
+        /// The user's e-mail address.
+        #[arg(long)]
+        user: String,
+        /// How long it works, e.g. 12h, 30d.
+        #[arg(long, default_value = "30d")]
+        ttl: String,
+        /// What it is for.
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id.
+    Revoke {
+        /// The token's id (from `token list`).
+        id: String,
+    },
+}
+
+/// `consilium audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain and its signed head: exit 0 when intact, 1 naming the first bad record.
+    Verify,
 }
 
 /// Options of `serve`.
@@ -71,8 +108,13 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Add a user with one or more roles in one organisation.
+    /// Add a user with one or more roles in one organisation; prints their first password.
     Create(UserCreateArgs),
+    /// Print the current TOTP code of a demo account (demo storage only).
+    Code {
+        /// The demo account's e-mail address.
+        email: String,
+    },
 }
 
 /// Options of `user create`.
@@ -103,6 +145,9 @@ pub struct UserCreateArgs {
     /// The specialty team (SNOMED CT code, e.g. 394582007) for an expert or a team coordinator.
     #[arg(long)]
     pub specialty: Option<String>,
+    /// A file holding the first password; without it one is generated and printed.
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 /// `consilium org …`

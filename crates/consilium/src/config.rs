@@ -35,6 +35,14 @@ pub struct Config {
     pub request_timeout: HumanDuration,
     /// Largest request body outside uploads, in bytes.
     pub body_limit: usize,
+    /// The key that signs the audit chain's head; `audit.key` in the data
+    /// directory when unset (created on first use). Nodes sharing a
+    /// PostgreSQL database must share this file.
+    pub audit_key_file: Option<PathBuf>,
+    /// A session unused this long ends, e.g. `30m`.
+    pub session_idle_timeout: HumanDuration,
+    /// A session ends this long after sign-in, e.g. `12h`.
+    pub session_lifetime: HumanDuration,
     /// Log format: `json` (default, for machines) or `pretty` (for people).
     pub log_format: LogFormat,
     /// Seed and show the demo region.
@@ -51,6 +59,9 @@ impl Default for Config {
             public_url: None,
             request_timeout: HumanDuration(Duration::from_secs(30)),
             body_limit: 1024 * 1024,
+            audit_key_file: None,
+            session_idle_timeout: HumanDuration(Duration::from_secs(30 * 60)),
+            session_lifetime: HumanDuration(Duration::from_secs(12 * 3600)),
             log_format: LogFormat::Json,
             demo: false,
         }
@@ -171,6 +182,15 @@ impl Config {
                 "request_timeout doit être entre 1s et 10min / request_timeout must be between 1s and 10min"
             );
         }
+        let (idle, lifetime) = (self.session_idle_timeout.0, self.session_lifetime.0);
+        if idle < Duration::from_secs(60)
+            || lifetime < idle
+            || lifetime > Duration::from_secs(7 * 24 * 3600)
+        {
+            bail!(
+                "durées de session invalides : 1 min ≤ inactivité ≤ durée de vie ≤ 7 j / invalid session durations: 1 min ≤ idle ≤ lifetime ≤ 7 d"
+            );
+        }
         if self.body_limit < 1024 {
             bail!(
                 "body_limit doit être d'au moins 1024 octets / body_limit must be at least 1024 bytes"
@@ -185,6 +205,13 @@ impl Config {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.listen),
         }
+    }
+
+    /// Where the audit key lives.
+    pub fn audit_key_path(&self) -> PathBuf {
+        self.audit_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit.key"))
     }
 
     /// The listening address (validated).

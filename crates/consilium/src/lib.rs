@@ -2,6 +2,7 @@
 //! region and the operators' commands, so that tests drive exactly what
 //! `main` runs.
 
+pub mod audit_key;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -5,23 +5,25 @@ use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
 use consilium_domain::{Clock, SystemClock};
-use consilium_store::Store;
+use consilium_store::{Store, StoreSettings, auth::AuthSettings};
 use consilium_store_postgres::PostgresBackend;
 use consilium_store_sqlite::SqliteBackend;
 use consilium_web::{AppState, WebConfig};
+use jiff::SignedDuration;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::{audit_key, config::Config};
 
 /// Opens the configured database (PostgreSQL if a URL is set, else SQLite in
 /// the data directory) and applies pending migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let settings = store_settings(config)?;
     match &config.database_url {
         Some(url) => Ok(PostgresBackend::open(url)
             .await
             .context("connexion à PostgreSQL impossible / cannot open PostgreSQL")?
-            .into_store()),
+            .into_store(settings)),
         None => Ok(SqliteBackend::open(&config.data_dir)
             .await
             .with_context(|| {
@@ -30,8 +32,21 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
                     config.data_dir.display()
                 )
             })?
-            .into_store()),
+            .into_store(settings)),
     }
+}
+
+fn store_settings(config: &Config) -> anyhow::Result<StoreSettings> {
+    let to_signed =
+        |d: std::time::Duration| SignedDuration::try_from(d).context("duration too long");
+    Ok(StoreSettings {
+        audit_key: audit_key::load_or_create(&config.audit_key_path())?,
+        auth: AuthSettings {
+            idle_timeout: to_signed(config.session_idle_timeout.0)?,
+            lifetime: to_signed(config.session_lifetime.0)?,
+            ..AuthSettings::default()
+        },
+    })
 }
 
 /// The application state for `config`.
@@ -74,10 +89,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app = consilium_web::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server failed")
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("server failed")
 }
 
 /// Completes on Ctrl-C or SIGTERM.

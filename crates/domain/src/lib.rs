@@ -3,6 +3,8 @@
 //! the rules that decide what is valid. No I/O lives here: the store
 //! remembers, the web layer translates, this crate decides.
 
+pub mod access;
+pub mod auth;
 pub mod clock;
 pub mod directory;
 pub mod identifiers;

@@ -4,7 +4,7 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use consilium_store::{Backend, Store, StoreError, Tx, rows::db_error};
+use consilium_store::{Backend, Store, StoreError, StoreSettings, Tx, rows::db_error};
 use sqlx::{
     PgPool, Postgres,
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -43,15 +43,21 @@ impl PostgresBackend {
     }
 
     /// A [`Store`] over this database.
-    pub fn into_store(self) -> Store {
-        Store::new(Arc::new(self))
+    pub fn into_store(self, settings: StoreSettings) -> Store {
+        Store::new(Arc::new(self), settings)
     }
 }
 
 /// An open PostgreSQL transaction.
 struct PostgresTx(sqlx::Transaction<'static, Postgres>);
 
-consilium_store::impl_sql_tx!(PostgresTx, Postgres);
+// Writers of the audit chain take turns: the lock is held until commit, and
+// works even before the head row exists.
+consilium_store::impl_sql_tx!(
+    PostgresTx,
+    Postgres,
+    audit_lock = "LOCK TABLE audit_head IN EXCLUSIVE MODE"
+);
 
 #[async_trait]
 impl Backend for PostgresBackend {

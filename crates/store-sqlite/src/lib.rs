@@ -4,7 +4,7 @@
 use std::{path::Path, str::FromStr, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
-use consilium_store::{Backend, Store, StoreError, Tx, rows::db_error};
+use consilium_store::{Backend, Store, StoreError, StoreSettings, Tx, rows::db_error};
 use sqlx::{
     Sqlite, SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -51,15 +51,17 @@ impl SqliteBackend {
     }
 
     /// A [`Store`] over this database.
-    pub fn into_store(self) -> Store {
-        Store::new(Arc::new(self))
+    pub fn into_store(self, settings: StoreSettings) -> Store {
+        Store::new(Arc::new(self), settings)
     }
 }
 
 /// An open SQLite transaction.
 struct SqliteTx(sqlx::Transaction<'static, Sqlite>);
 
-consilium_store::impl_sql_tx!(SqliteTx, Sqlite);
+// Every transaction begins IMMEDIATE, which already serialises writers of
+// the audit chain: no extra lock is needed.
+consilium_store::impl_sql_tx!(SqliteTx, Sqlite, audit_lock = "SELECT 1");
 
 #[async_trait]
 impl Backend for SqliteBackend {

@@ -13,6 +13,7 @@ use crate::{
     DirectoryCounts, Membership, NewOrganization, NewPatient, NewPerson, OrgKey, Organization,
     Person, SeedTeam, Specialty, StoreError, Team,
 };
+pub use crate::{audit::AuditTx, auth::AuthTx, cases::CaseTx};
 
 /// A database the store can run on (SQLite, PostgreSQL).
 #[async_trait]
@@ -33,10 +34,14 @@ pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
 /// The `insert_*` primitives insert unless a row with the same key exists
 /// (`ON CONFLICT DO NOTHING`) and say whether they inserted.
 #[async_trait]
-pub trait Tx: Send {
+pub trait Tx: DirectoryTx + AuthTx + AuditTx + CaseTx {
     /// Makes every change of the transaction durable.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
 
+/// The directory's primitives.
+#[async_trait]
+pub trait DirectoryTx: Send {
     /// Adds a specialty.
     async fn insert_specialty(&mut self, specialty: &Specialty) -> Result<bool, StoreError>;
     /// The specialties, by French name.

@@ -1,36 +1,25 @@
 //! The directory's use cases, written once for every backend.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::collections::BTreeMap;
 
 use consilium_domain::directory::{DirectoryError, OrganizationKind, TeamChoice, check_membership};
 use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::{
-    Backend, DirectoryCounts, DirectorySeed, ImportReport, NewOrganization, NewUser, OrgKey,
-    Organization, Specialty, StoreError, Team, Tx, UserSummary,
+    DirectoryCounts, DirectorySeed, ImportReport, NewOrganization, NewUser, OrgKey, Organization,
+    Specialty, Store, StoreError, Team, Tx, UserSummary,
 };
 
-/// The store: every use case, on whichever backend it was opened with.
-#[derive(Debug, Clone)]
-pub struct Store {
-    backend: Arc<dyn Backend>,
-}
-
 impl Store {
-    /// A store over `backend`.
-    pub fn new(backend: Arc<dyn Backend>) -> Self {
-        Self { backend }
-    }
-
     /// "sqlite" or "postgres".
     pub fn backend_name(&self) -> &'static str {
-        self.backend.name()
+        self.backend().name()
     }
 
     /// Checks the database answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.backend.ping().await
+        self.backend().ping().await
     }
 
     /// Loads a whole directory; what exists already (same FINESS, e-mail,
@@ -40,7 +29,7 @@ impl Store {
         seed: &DirectorySeed,
         now: Timestamp,
     ) -> Result<ImportReport, StoreError> {
-        let mut tx = self.backend.begin().await?;
+        let mut tx = self.backend().begin().await?;
         let mut report = ImportReport::default();
         for specialty in &seed.specialties {
             report.specialties += u64::from(tx.insert_specialty(specialty).await?);
@@ -95,6 +84,9 @@ impl Store {
                 report.patient_sites += u64::from(tx.link_patient_site(patient_id, site.id).await?);
             }
         }
+        for case in &seed.cases {
+            report.cases += u64::from(import_case(tx.as_mut(), case).await?);
+        }
         tx.commit().await?;
         Ok(report)
     }
@@ -105,7 +97,7 @@ impl Store {
         new: &NewOrganization,
         now: Timestamp,
     ) -> Result<Organization, StoreError> {
-        let mut tx = self.backend.begin().await?;
+        let mut tx = self.backend().begin().await?;
         let id = Uuid::now_v7();
         if !tx.insert_organization(id, new, now).await? {
             return Err(StoreError::Conflict {
@@ -123,35 +115,46 @@ impl Store {
 
     /// Finds an organisation by id or FINESS.
     pub async fn organization(&self, key: &OrgKey) -> Result<Organization, StoreError> {
-        let mut tx = self.backend.begin().await?;
+        let mut tx = self.backend().begin().await?;
         existing_org(tx.as_mut(), key).await
     }
 
     /// Every organisation, by name.
     pub async fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
-        self.backend.begin().await?.organizations().await
+        self.backend().begin().await?.organizations().await
     }
 
     /// Every specialty, by French name.
     pub async fn specialties(&self) -> Result<Vec<Specialty>, StoreError> {
-        self.backend.begin().await?.specialties().await
+        self.backend().begin().await?.specialties().await
     }
 
     /// Every team, by name.
     pub async fn teams(&self) -> Result<Vec<Team>, StoreError> {
-        self.backend.begin().await?.teams().await
+        self.backend().begin().await?.teams().await
     }
 
     /// Adds a user with their roles. Refused, with nothing written, when the
     /// e-mail address or RPPS is taken, an organisation or team is unknown,
     /// or a role does not fit (see [`check_membership`]).
+    ///
+    /// With `password_hash` (argon2id), the user can sign in with it and
+    /// enrols a second factor at first sign-in; both are written together.
     pub async fn create_user(
         &self,
         user: &NewUser,
+        password_hash: Option<&str>,
         now: Timestamp,
     ) -> Result<UserSummary, StoreError> {
-        let mut tx = self.backend.begin().await?;
+        let mut tx = self.backend().begin().await?;
         add_user(tx.as_mut(), user, now, IfExists::Refuse).await?;
+        if let Some(hash) = password_hash {
+            let person = tx
+                .person_by_email(&user.person.email)
+                .await?
+                .ok_or_else(|| StoreError::internal("user missing right after insert"))?;
+            tx.insert_credentials(person.id, hash, None, now).await?;
+        }
         let created = users_in(tx.as_mut())
             .await?
             .into_iter()
@@ -163,13 +166,13 @@ impl Store {
 
     /// Every user with their roles, by family name.
     pub async fn users(&self) -> Result<Vec<UserSummary>, StoreError> {
-        let mut tx = self.backend.begin().await?;
+        let mut tx = self.backend().begin().await?;
         users_in(tx.as_mut()).await
     }
 
     /// How many rows each directory table holds.
     pub async fn counts(&self) -> Result<DirectoryCounts, StoreError> {
-        self.backend.begin().await?.counts().await
+        self.backend().begin().await?.counts().await
     }
 }
 
@@ -244,7 +247,32 @@ async fn add_user(
     Ok((person_added, added))
 }
 
-async fn users_in(tx: &mut dyn Tx) -> Result<Vec<UserSummary>, StoreError> {
+async fn import_case(tx: &mut dyn Tx, case: &crate::SeedCase) -> Result<bool, StoreError> {
+    let missing = |what: &'static str, key: String| StoreError::NotFound { what, key };
+    let patient_id = tx
+        .patient_by_ins(&case.patient)
+        .await?
+        .ok_or_else(|| missing("patient", case.patient.to_string()))?;
+    let requester = tx
+        .person_by_email(&case.requester)
+        .await?
+        .ok_or_else(|| missing("utilisateur", case.requester.to_string()))?;
+    let site = existing_org(tx, &OrgKey::Finess(case.site.clone())).await?;
+    let centre = existing_org(tx, &OrgKey::Finess(case.centre.clone())).await?;
+    let team = existing_team(tx, &centre, &case.specialty).await?;
+    let new = crate::cases::NewCase {
+        reference: case.reference.clone(),
+        patient_id,
+        requester_id: requester.id,
+        site_id: site.id,
+        team_id: team.id,
+        status: case.status.clone(),
+        created_at: case.created_at,
+    };
+    tx.insert_case(Uuid::now_v7(), &new).await
+}
+
+pub(crate) async fn users_in(tx: &mut dyn Tx) -> Result<Vec<UserSummary>, StoreError> {
     let mut by_person: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
     for membership in tx.memberships().await? {
         by_person
@@ -263,7 +291,10 @@ async fn users_in(tx: &mut dyn Tx) -> Result<Vec<UserSummary>, StoreError> {
         .collect())
 }
 
-async fn existing_org(tx: &mut dyn Tx, key: &OrgKey) -> Result<Organization, StoreError> {
+pub(crate) async fn existing_org(
+    tx: &mut dyn Tx,
+    key: &OrgKey,
+) -> Result<Organization, StoreError> {
     tx.organization(key)
         .await?
         .ok_or_else(|| StoreError::NotFound {
@@ -272,7 +303,7 @@ async fn existing_org(tx: &mut dyn Tx, key: &OrgKey) -> Result<Organization, Sto
         })
 }
 
-async fn existing_team(
+pub(crate) async fn existing_team(
     tx: &mut dyn Tx,
     org: &Organization,
     specialty: &consilium_domain::directory::SpecialtyCode,

@@ -1,4 +1,4 @@
-use consilium_domain::{IdError, directory::DirectoryError};
+use consilium_domain::{IdError, auth::PasswordError, directory::DirectoryError};
 
 /// The one error type of the store layer. Client errors say what and which
 /// value; internal ones keep their cause for the log and are shown to users
@@ -27,6 +27,12 @@ pub enum StoreError {
     /// An identifier in the input is invalid.
     #[error(transparent)]
     Id(#[from] IdError),
+    /// A new password breaks the rules.
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    /// Authentication failed.
+    #[error(transparent)]
+    Auth(crate::auth::AuthError),
     /// The database cannot be reached right now (the request may be retried).
     #[error("base de données indisponible / database unavailable: {0}")]
     Unavailable(String),
@@ -54,7 +60,12 @@ impl StoreError {
     pub fn is_client_error(&self) -> bool {
         matches!(
             self,
-            Self::NotFound { .. } | Self::Conflict { .. } | Self::Rule(_) | Self::Id(_)
+            Self::NotFound { .. }
+                | Self::Conflict { .. }
+                | Self::Rule(_)
+                | Self::Id(_)
+                | Self::Auth(_)
+                | Self::Password(_)
         )
     }
 }

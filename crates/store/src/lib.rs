@@ -6,7 +6,10 @@
 //! it makes, the rows it writes and (from the audit issue on) the audit
 //! record it leaves commit together or not at all.
 
+pub mod audit;
+pub mod auth;
 mod backend;
+pub mod cases;
 #[cfg(feature = "contract-tests")]
 pub mod contract;
 mod directory;
@@ -17,9 +20,10 @@ pub mod rows;
 mod seed;
 #[cfg(feature = "sql-rows")]
 mod sql_tx;
+mod store;
 
-pub use backend::{Backend, Tx};
-pub use directory::Store;
+pub use backend::{Backend, DirectoryTx, Tx};
 pub use error::StoreError;
 pub use model::*;
 pub use seed::*;
+pub use store::{Store, StoreSettings};

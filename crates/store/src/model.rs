@@ -225,6 +225,8 @@ pub struct DirectoryCounts {
     pub patients: u64,
     /// Links between patients and the sites that know them.
     pub patient_sites: u64,
+    /// Cases.
+    pub cases: u64,
 }
 
 impl DirectoryCounts {

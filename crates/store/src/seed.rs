@@ -3,7 +3,7 @@
 
 use crate::{NewPatient, NewUser, Specialty};
 use consilium_domain::{
-    Finess, NamePart,
+    Email, Finess, Ins, NamePart,
     directory::{OrganizationKind, ResponseTarget, SpecialtyCode},
 };
 
@@ -20,6 +20,29 @@ pub struct DirectorySeed {
     pub users: Vec<NewUser>,
     /// Patients and the sites that know them.
     pub patients: Vec<SeedPatient>,
+    /// Cases (keyed by reference).
+    pub cases: Vec<SeedCase>,
+}
+
+/// A case of a seed.
+#[derive(Debug, Clone)]
+pub struct SeedCase {
+    /// Its reference (the key).
+    pub reference: String,
+    /// The patient's INS.
+    pub patient: Ins,
+    /// The requester's e-mail address.
+    pub requester: Email,
+    /// The requesting site.
+    pub site: Finess,
+    /// The resource centre addressed.
+    pub centre: Finess,
+    /// The specialty of the centre's team.
+    pub specialty: SpecialtyCode,
+    /// Status (FHIR Task status).
+    pub status: String,
+    /// When it was filed.
+    pub created_at: jiff::Timestamp,
 }
 
 /// An organisation of a seed; its FINESS is its key.

@@ -28,11 +28,20 @@ struct ErrorBody<'a> {
 }
 
 impl WebError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::Store(StoreError::NotFound { .. }) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Store(StoreError::Conflict { .. }) => (StatusCode::CONFLICT, "conflict"),
-            Self::Store(StoreError::Rule(_) | StoreError::Id(_)) => {
+            Self::Store(StoreError::Auth(consilium_store::auth::AuthError::Locked)) => {
+                (StatusCode::TOO_MANY_REQUESTS, "locked")
+            }
+            Self::Store(StoreError::Auth(_)) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::Store(StoreError::Rule(_) | StoreError::Id(_) | StoreError::Password(_)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
             }
             Self::Store(StoreError::Unavailable(_)) => {

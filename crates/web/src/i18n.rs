@@ -27,6 +27,11 @@ impl Lang {
         self == Self::Fr
     }
 
+    /// The French or the English text, for templates: `{{ lang.t("Oui", "Yes") }}`.
+    pub fn t<'a>(self, fr: &'a str, en: &'a str) -> &'a str {
+        if self.is_fr() { fr } else { en }
+    }
+
     fn from_tag(tag: &str) -> Option<Self> {
         let primary = tag
             .trim()

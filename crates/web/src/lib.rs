@@ -1,12 +1,15 @@
 //! Consilium's HTTP layer: it parses requests into domain values, calls one
 //! store use case, and renders a page or JSON. It decides nothing itself.
 
+mod auth;
 mod error;
 mod i18n;
 mod middleware;
+mod page;
 mod routes;
 mod state;
 
+pub use auth::SignedIn;
 pub use error::WebError;
 pub use i18n::Lang;
 pub use state::{AppState, WebConfig};

@@ -1,12 +1,14 @@
 //! The subcommands. Each parses its input into domain values before it
 //! opens the store, so bad input is refused without touching the data.
 
+mod audit;
 mod org;
 mod serve;
+mod token;
 mod user;
 
 use crate::{
-    cli::{Cli, Command, OrgCommand, UserCommand},
+    cli::{AuditCommand, Cli, Command, OrgCommand, TokenCommand, UserCommand},
     config::{Config, LogFormat},
     startup,
 };
@@ -31,9 +33,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Create(args)) => {
             let new = user::parse(args)?;
+            let password = user::first_password(args)?;
             let store = open_for_command(&cli).await?;
-            user::create(&store, &new).await
+            user::create(&store, &new, &password).await
         }
+        Command::User(UserCommand::Code { email }) => {
+            let email = consilium_domain::Email::parse(email)?;
+            let store = open_for_command(&cli).await?;
+            user::demo_code(&store, &email).await
+        }
+        Command::Token(TokenCommand::Create { user, ttl, label }) => {
+            let (email, ttl) = token::parse(user, ttl)?;
+            let store = open_for_command(&cli).await?;
+            token::create(&store, &email, ttl, label).await
+        }
+        Command::Token(TokenCommand::List) => token::list(&open_for_command(&cli).await?).await,
+        Command::Token(TokenCommand::Revoke { id }) => {
+            let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| {
+                anyhow::anyhow!("identifiant de jeton invalide / invalid token id: {id}")
+            })?;
+            token::revoke(&open_for_command(&cli).await?, id).await
+        }
+        Command::Audit(AuditCommand::Verify) => audit::verify(&open_for_command(&cli).await?).await,
         Command::Org(OrgCommand::List { json }) => {
             let store = open_for_command(&cli).await?;
             org::list(&store, *json).await

@@ -20,7 +20,7 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
     let clock = startup::system_clock();
     let store = startup::open_store(&config).await?;
     let demo_report = if config.demo {
-        Some(store.import_directory(&demo::seed()?, clock.now()).await?)
+        Some(demo::install(&store, clock.now()).await?)
     } else {
         None
     };
@@ -61,7 +61,11 @@ async fn print_demo_banner(
         );
     }
     println!("Ouvrir / open: {public_url}");
-    println!("Comptes de démonstration (page de connexion : {public_url}/connexion) :");
+    println!("Comptes de démonstration (page de connexion : {public_url}/connexion)");
+    println!("  mot de passe / password: {}", demo::DEMO_PASSWORD);
+    println!(
+        "  code à 6 chiffres / 6-digit code: consilium user code EMAIL (ou le secret TOTP dans une application)"
+    );
     let users = store.users().await?;
     for (role, label) in [
         (Role::Requester, "Requérant·e (site requérant)"),
@@ -75,7 +79,14 @@ async fn print_demo_banner(
                 .first()
                 .map(|m| m.organization_name.to_string())
                 .unwrap_or_default();
-            println!("  {label:<38} {:<32} {org}", user.person.email);
+            let secret = store
+                .demo_totp_secret(&user.person.email, demo::DEMO_DOMAIN)
+                .await?;
+            let secret = secret.map(|s| s.to_base32()).unwrap_or_default();
+            println!(
+                "  {label:<38} {:<32} TOTP {secret}  {org}",
+                user.person.email
+            );
         }
     }
     println!("Tous les comptes / every account: consilium user list");

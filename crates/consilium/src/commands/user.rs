@@ -1,7 +1,9 @@
 //! `consilium user list|create`.
 
+use anyhow::{Context, bail};
 use consilium_domain::{
     Email, NamePart, Rpps,
+    auth::{OpaqueToken, Password, TotpSecret, hash_password},
     directory::{Profession, Role, SpecialtyCode},
 };
 use consilium_store::{
@@ -9,7 +11,10 @@ use consilium_store::{
 };
 use serde_json::json;
 
-use crate::cli::UserCreateArgs;
+use crate::{
+    cli::UserCreateArgs,
+    demo::{DEMO_DOMAIN, DEMO_PASSWORD},
+};
 
 /// Parses `user create`'s arguments; refuses bad input before any write.
 pub fn parse(args: &UserCreateArgs) -> anyhow::Result<NewUser> {
@@ -48,19 +53,57 @@ pub fn parse(args: &UserCreateArgs) -> anyhow::Result<NewUser> {
     })
 }
 
-/// Adds the user.
-pub async fn create(store: &Store, new: &NewUser) -> anyhow::Result<()> {
-    let clock = crate::startup::system_clock();
-    let user = store.create_user(new, clock.now()).await?;
+/// The first password: read from `--password-file`, or generated (and then printed).
+pub fn first_password(args: &UserCreateArgs) -> anyhow::Result<(Password, bool)> {
+    match &args.password_file {
+        Some(file) => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("fichier illisible / cannot read {}", file.display()))?;
+            Ok((Password::parse(text.trim_end_matches(['\n', '\r']))?, false))
+        }
+        None => {
+            let token = OpaqueToken::generate(&mut rand::rng(), "");
+            let generated: String = token.expose().chars().take(20).collect();
+            Ok((Password::parse(&generated)?, true))
+        }
+    }
+}
+
+/// Adds the user with their first password; they enrol a second factor at
+/// first sign-in.
+pub async fn create(
+    store: &Store,
+    new: &NewUser,
+    (password, generated): &(Password, bool),
+) -> anyhow::Result<()> {
+    let now = crate::startup::system_clock().now();
+    let hash = hash_password(password, &mut rand::rng())?;
+    let user = store.create_user(new, Some(&hash), now).await?;
     println!(
         "utilisateur créé / user created: {} ({})",
         user.person.email, user.person.id
     );
+    if *generated {
+        println!(
+            "mot de passe initial / first password: {}",
+            password.expose()
+        );
+    }
+    Ok(())
+}
+
+/// Prints the current TOTP code of a demo account.
+pub async fn demo_code(store: &Store, email: &Email) -> anyhow::Result<()> {
+    let Some(secret) = store.demo_totp_secret(email, DEMO_DOMAIN).await? else {
+        bail!("{email} n'est pas un compte de démonstration / is not a demo account");
+    };
+    println!("{}", secret.code_at(crate::startup::system_clock().now())?);
     Ok(())
 }
 
 /// The JSON object `user list --json` prints for a user (a contract: DESIGN.md).
-pub fn to_json(user: &UserSummary) -> serde_json::Value {
+/// On a demo storage, demo accounts also carry `password` and `totp_secret`.
+pub fn to_json(user: &UserSummary, demo_secret: Option<&TotpSecret>) -> serde_json::Value {
     let mut roles: Vec<&str> = user.memberships.iter().map(|m| m.role.code()).collect();
     roles.sort_unstable();
     roles.dedup();
@@ -71,7 +114,7 @@ pub fn to_json(user: &UserSummary) -> serde_json::Value {
         .collect();
     organizations.dedup();
     let practitioner = user.person.practitioner.as_ref();
-    json!({
+    let mut object = json!({
         "email": user.person.email,
         "name": user.person.display_name(),
         "roles": roles,
@@ -80,14 +123,22 @@ pub fn to_json(user: &UserSummary) -> serde_json::Value {
         "profession": practitioner.map(|p| p.profession.code()),
         "rpps": practitioner.map(|p| p.rpps.as_str()),
         "active": user.person.active,
-    })
+    });
+    if let (Some(secret), Some(map)) = (demo_secret, object.as_object_mut()) {
+        map.insert("password".into(), json!(DEMO_PASSWORD));
+        map.insert("totp_secret".into(), json!(secret.to_base32()));
+    }
+    object
 }
 
 /// Prints every user, as JSON lines or as a table.
 pub async fn list(store: &Store, json: bool) -> anyhow::Result<()> {
     for user in store.users().await? {
         if json {
-            println!("{}", to_json(&user));
+            let secret = store
+                .demo_totp_secret(&user.person.email, DEMO_DOMAIN)
+                .await?;
+            println!("{}", to_json(&user, secret.as_ref()));
         } else {
             let roles: Vec<&str> = user.memberships.iter().map(|m| m.role.code()).collect();
             let org = user

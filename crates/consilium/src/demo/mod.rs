@@ -4,14 +4,22 @@
 //! invented; every e-mail address is under the reserved `.test` domain so
 //! that no mail can ever leave for a real person.
 
+mod cases;
 mod patients;
 mod people;
 mod region;
 
-use consilium_domain::{Finess, NamePart};
-use consilium_store::DirectorySeed;
+use consilium_domain::{
+    Finess, NamePart,
+    auth::{Password, TotpSecret, hash_password},
+};
+use consilium_store::{DirectorySeed, Store};
+use jiff::Timestamp;
 
 pub use people::DEMO_DOMAIN;
+
+/// Every demo account's password (printed at start; demo storage only).
+pub const DEMO_PASSWORD: &str = "consilium-demo";
 
 /// The whole demo directory.
 pub fn seed() -> anyhow::Result<DirectorySeed> {
@@ -21,7 +29,29 @@ pub fn seed() -> anyhow::Result<DirectorySeed> {
         routes: region::routes()?,
         users: people::users()?,
         patients: patients::patients()?,
+        cases: cases::cases()?,
     })
+}
+
+/// Loads the demo region, gives every demo account the demo password and an
+/// enrolled TOTP secret (kept if they had them), and marks the storage as a
+/// demo so that `user list --json` may show those secrets.
+pub async fn install(
+    store: &Store,
+    now: Timestamp,
+) -> anyhow::Result<consilium_store::ImportReport> {
+    let seed = seed()?;
+    let report = store.import_directory(&seed, now).await?;
+    // One hash for all: the demo password is the same everywhere anyway.
+    let hash = hash_password(&Password::parse(DEMO_PASSWORD)?, &mut rand::rng())?;
+    for user in &seed.users {
+        let secret = TotpSecret::generate(&mut rand::rng());
+        store
+            .set_initial_credentials(&user.person.email, &hash, Some(&secret), now)
+            .await?;
+    }
+    store.set_demo_mode().await?;
+    Ok(report)
 }
 
 /// The demo FINESS number built from an 8-digit body.

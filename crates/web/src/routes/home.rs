@@ -21,6 +21,7 @@ struct RegionFigures {
 #[template(path = "home.html")]
 struct HomePage {
     lang: Lang,
+    nav: Option<crate::page::Nav>,
     figures: RegionFigures,
     demo: bool,
 }
@@ -52,6 +53,7 @@ pub async fn show(
     };
     let page = HomePage {
         lang,
+        nav: None,
         figures,
         demo: state.config.demo,
     }

@@ -1,11 +1,20 @@
 //! One module per feature, one handler per action.
 
+mod account;
+mod admin;
+mod api;
 mod assets;
+mod audit;
+mod cases;
 mod health;
 mod home;
 mod not_found;
+mod session;
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 
 use crate::AppState;
 
@@ -18,5 +27,37 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(health::metrics))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/favicon.svg", get(assets::favicon))
+        .route(
+            "/connexion",
+            get(session::sign_in::show).post(session::sign_in::submit),
+        )
+        .route(
+            "/connexion/code",
+            get(session::second_factor::show).post(session::second_factor::submit),
+        )
+        .route(
+            "/connexion/enrolement",
+            get(session::enrolment::show).post(session::enrolment::submit),
+        )
+        .route("/deconnexion", post(session::sign_out::submit))
+        .route(
+            "/compte/mot-de-passe",
+            get(account::password::show).post(account::password::submit),
+        )
+        .route("/accueil", get(cases::list::show))
+        .route("/dossiers/{id}", get(cases::show::show))
+        .route("/admin/utilisateurs", get(admin::users::list))
+        .route(
+            "/admin/utilisateurs/{id}/second-facteur",
+            post(admin::users::reset_second_factor),
+        )
+        .route(
+            "/admin/utilisateurs/{id}/desactivation",
+            post(admin::users::deactivate),
+        )
+        .route("/journal", get(audit::list))
+        .route("/api/me", get(api::me::show))
+        .route("/api/cases", get(api::cases::list))
+        .route("/api/cases/{id}", get(api::cases::show))
         .fallback(not_found::show)
 }

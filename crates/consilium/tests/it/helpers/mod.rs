@@ -8,17 +8,28 @@ use std::sync::Arc;
 
 use axum::{body::Body, http::Request, response::Response};
 use consilium_domain::{Clock as _, FixedClock};
-use consilium_store::Store;
+use consilium_store::{Store, StoreSettings, audit::AuditKey, auth::AuthSettings};
 use consilium_store_sqlite::SqliteBackend;
 use consilium_web::{AppState, WebConfig};
 use metrics_exporter_prometheus::PrometheusBuilder;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// Store settings for tests: a random audit key, default lifetimes.
+pub fn test_settings() -> StoreSettings {
+    StoreSettings {
+        audit_key: AuditKey::generate(&mut rand::rng()),
+        auth: AuthSettings::default(),
+    }
+}
+
 /// A fresh SQLite store in its own temporary directory (deleted on drop).
 pub async fn sqlite_store() -> (Store, TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteBackend::open(dir.path()).await.unwrap().into_store();
+    let store = SqliteBackend::open(dir.path())
+        .await
+        .unwrap()
+        .into_store(test_settings());
     (store, dir)
 }
 

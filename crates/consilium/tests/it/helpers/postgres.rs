@@ -57,7 +57,7 @@ impl PgSchema {
         let store = PostgresBackend::open_with(options)
             .await
             .unwrap()
-            .into_store();
+            .into_store(super::test_settings());
         Some(Self { store, schema })
     }
 

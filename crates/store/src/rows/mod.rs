@@ -3,6 +3,14 @@
 //! PostgreSQL share these types; a value the domain refuses means a
 //! corrupted row and is an internal error.
 
+mod audit;
+mod auth;
+mod cases;
+
+pub use audit::{AuditHeadRow, AuditRow};
+pub use auth::{CallerRoleRow, CounterRow, CredentialsRow, SessionRow, TokenRow};
+pub use cases::CaseRow;
+
 use consilium_domain::{
     Email, Finess, NamePart, Rpps,
     directory::{OrganizationKind, Profession, ResponseTarget, Role, SpecialtyCode},
@@ -27,11 +35,11 @@ pub fn db_error(err: sqlx::Error) -> StoreError {
     }
 }
 
-fn corrupt<E: std::fmt::Display>(column: &'static str) -> impl FnOnce(E) -> StoreError {
+pub(crate) fn corrupt<E: std::fmt::Display>(column: &'static str) -> impl FnOnce(E) -> StoreError {
     move |err| StoreError::internal(format!("corrupt value in {column}: {err}"))
 }
 
-fn optional<T, E: std::fmt::Display>(
+pub(crate) fn optional<T, E: std::fmt::Display>(
     value: Option<String>,
     column: &'static str,
     parse: impl FnOnce(&str) -> Result<T, E>,
@@ -196,6 +204,7 @@ pub struct CountsRow {
     memberships: i64,
     patients: i64,
     patient_sites: i64,
+    cases: i64,
 }
 
 impl From<CountsRow> for DirectoryCounts {
@@ -210,6 +219,7 @@ impl From<CountsRow> for DirectoryCounts {
             memberships: n(row.memberships),
             patients: n(row.patients),
             patient_sites: n(row.patient_sites),
+            cases: n(row.cases),
         }
     }
 }

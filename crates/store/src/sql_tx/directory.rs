@@ -1,14 +1,9 @@
-//! The statements both sqlx backends share. SQLite and PostgreSQL accept the
-//! same text for every directory statement (`$n` parameters, `ON CONFLICT DO
-//! NOTHING`, scalar sub-queries), so it is written once here and expanded
-//! for each backend's transaction type; what differs (schema, connection
-//! settings, locking) stays in the backend crates.
+//! The directory's statements.
 
-/// Implements [`Tx`](crate::Tx) for `$tx`, a newtype over
-/// `sqlx::Transaction<'static, $db>`. The calling crate depends on `sqlx`
-/// and `async-trait`.
+/// Implements [`DirectoryTx`](crate::DirectoryTx) for `$tx`.
+#[doc(hidden)]
 #[macro_export]
-macro_rules! impl_sql_tx {
+macro_rules! impl_directory_tx {
     ($tx:ident, $db:ty) => {
         macro_rules! organization_select {
             () => {
@@ -26,20 +21,9 @@ macro_rules! impl_sql_tx {
             };
         }
 
-        /// Converts rows into store values.
-        fn convert<R, T>(rows: Vec<R>) -> Result<Vec<T>, $crate::StoreError>
-        where
-            T: TryFrom<R, Error = $crate::StoreError>,
-        {
-            rows.into_iter().map(T::try_from).collect()
-        }
 
         #[async_trait::async_trait]
-        impl $crate::Tx for $tx {
-            async fn commit(self: Box<Self>) -> Result<(), $crate::StoreError> {
-                self.0.commit().await.map_err($crate::rows::db_error)
-            }
-
+        impl $crate::DirectoryTx for $tx {
             async fn insert_specialty(&mut self, s: &$crate::Specialty) -> Result<bool, $crate::StoreError> {
                 let done = sqlx::query(
                     "INSERT INTO specialties (code, name_fr, name_en) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -50,7 +34,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn specialties(&mut self) -> Result<Vec<$crate::Specialty>, $crate::StoreError> {
@@ -81,7 +65,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn organization(
@@ -129,7 +113,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn team(
@@ -161,7 +145,7 @@ macro_rules! impl_sql_tx {
                     .execute(&mut *self.0)
                     .await
                     .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn insert_person(
@@ -185,7 +169,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn person_by_email(
@@ -229,7 +213,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn memberships(&mut self) -> Result<Vec<$crate::Membership>, $crate::StoreError> {
@@ -268,7 +252,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn patient_by_ins(
@@ -295,7 +279,7 @@ macro_rules! impl_sql_tx {
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
-                Ok(done.rows_affected() == 1)
+                Ok(one_row(done))
             }
 
             async fn counts(&mut self) -> Result<$crate::DirectoryCounts, $crate::StoreError> {
@@ -307,7 +291,8 @@ macro_rules! impl_sql_tx {
                             (SELECT COUNT(*) FROM people) AS people, \
                             (SELECT COUNT(*) FROM memberships) AS memberships, \
                             (SELECT COUNT(*) FROM patients) AS patients, \
-                            (SELECT COUNT(*) FROM patient_sites) AS patient_sites",
+                            (SELECT COUNT(*) FROM patient_sites) AS patient_sites, \
+                            (SELECT COUNT(*) FROM cases) AS cases",
                 )
                 .fetch_one(&mut *self.0)
                 .await

@@ -3,6 +3,12 @@
 //! on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod access;
+mod auth;
+
+pub use access::*;
+pub use auth::*;
+
 use consilium_domain::{
     Email, Finess, Ins, NamePart, Rpps,
     directory::{
@@ -31,30 +37,45 @@ macro_rules! for_each_contract_test {
             taken_rpps_is_a_conflict_and_nothing_written,
             membership_rules_are_enforced,
             duplicate_finess_is_a_conflict,
+            password_then_totp_signs_in,
+            a_totp_code_works_once,
+            ten_failures_lock_the_account_and_the_address,
+            unknown_accounts_get_the_same_answer,
+            first_sign_in_enrols_a_second_factor,
+            sessions_end_when_idle_or_too_old,
+            password_change_ends_other_sessions_and_tokens,
+            tokens_act_as_their_user_until_revoked_or_expired,
+            admins_manage_their_organisation_only,
+            requesters_of_different_sites_cannot_see_each_other,
+            regional_admin_sees_no_case,
+            listed_cases_match_the_policy_table,
+            every_access_is_audited_and_the_chain_verifies,
         );
     };
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-11-23T08:30:00Z".parse().unwrap()
 }
 
-fn name(s: &str) -> NamePart {
+pub(crate) fn name(s: &str) -> NamePart {
     NamePart::parse(s).unwrap()
 }
 
-const CENTRE: &str = "21990001";
-const SITE: &str = "21990101";
+pub(crate) const CENTRE: &str = "21990001";
+pub(crate) const SITE: &str = "21990101";
+pub(crate) const OTHER_SITE: &str = "25990101";
+pub(crate) const AGENCY: &str = "21990099";
 
-fn finess(body: &str) -> Finess {
+pub(crate) fn finess(body: &str) -> Finess {
     Finess::from_body(body).unwrap()
 }
 
-fn dermatology() -> SpecialtyCode {
+pub(crate) fn dermatology() -> SpecialtyCode {
     SpecialtyCode::parse(SpecialtyCode::DERMATOLOGY).unwrap()
 }
 
-fn person(email: &str, rpps_body: Option<&str>) -> NewPerson {
+pub(crate) fn person(email: &str, rpps_body: Option<&str>) -> NewPerson {
     NewPerson {
         email: Email::parse(email).unwrap(),
         given_names: name("Anaïs"),
@@ -66,7 +87,7 @@ fn person(email: &str, rpps_body: Option<&str>) -> NewPerson {
     }
 }
 
-fn membership(org: &str, role: Role, specialty: Option<SpecialtyCode>) -> NewMembership {
+pub(crate) fn membership(org: &str, role: Role, specialty: Option<SpecialtyCode>) -> NewMembership {
     NewMembership {
         organization: OrgKey::Finess(finess(org)),
         role,
@@ -136,6 +157,7 @@ pub fn small_seed() -> DirectorySeed {
             },
             sites: vec![finess(SITE)],
         }],
+        cases: vec![],
     }
 }
 
@@ -148,6 +170,7 @@ const SMALL_SEED_COUNTS: DirectoryCounts = DirectoryCounts {
     memberships: 4,
     patients: 1,
     patient_sites: 1,
+    cases: 0,
 };
 
 pub async fn import_twice_adds_nothing(store: Store) {
@@ -243,12 +266,12 @@ pub async fn create_user_resolves_roles(store: Store) {
             membership(CENTRE, Role::Coordinator, None),
         ],
     };
-    let created = store.create_user(&new, now()).await.unwrap();
+    let created = store.create_user(&new, None, now()).await.unwrap();
     let roles: Vec<Role> = created.memberships.iter().map(|m| m.role).collect();
     assert_eq!(roles.len(), 2);
     assert!(roles.contains(&Role::Expert) && roles.contains(&Role::Coordinator));
     assert_eq!(store.users().await.unwrap().len(), 4);
-    let again = store.create_user(&new, now()).await.unwrap_err();
+    let again = store.create_user(&new, None, now()).await.unwrap_err();
     assert!(
         matches!(
             again,
@@ -268,7 +291,7 @@ pub async fn unknown_organization_is_refused_and_nothing_written(store: Store) {
         person: person("nobody@demo.test", Some("1099000004")),
         memberships: vec![membership("58990001", Role::Requester, None)],
     };
-    let err = store.create_user(&new, now()).await.unwrap_err();
+    let err = store.create_user(&new, None, now()).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
     assert!(err.is_client_error());
     assert_eq!(store.counts().await.unwrap(), before);
@@ -281,7 +304,7 @@ pub async fn taken_rpps_is_a_conflict_and_nothing_written(store: Store) {
         person: person("same.rpps@demo.test", Some("1099000001")),
         memberships: vec![membership(SITE, Role::Requester, None)],
     };
-    let err = store.create_user(&new, now()).await.unwrap_err();
+    let err = store.create_user(&new, None, now()).await.unwrap_err();
     assert!(
         matches!(err, StoreError::Conflict { what: "RPPS", .. }),
         "{err}"
@@ -308,7 +331,7 @@ pub async fn membership_rules_are_enforced(store: Store) {
             person: person(&format!("rule{index}@demo.test"), rpps),
             memberships: vec![m],
         };
-        let err = store.create_user(&new, now()).await.unwrap_err();
+        let err = store.create_user(&new, None, now()).await.unwrap_err();
         assert!(
             matches!(err, StoreError::Rule(_) | StoreError::NotFound { .. }),
             "case {index}: {err}"
@@ -318,7 +341,7 @@ pub async fn membership_rules_are_enforced(store: Store) {
         person: person("norole@demo.test", None),
         memberships: vec![],
     };
-    let err = store.create_user(&no_role, now()).await.unwrap_err();
+    let err = store.create_user(&no_role, None, now()).await.unwrap_err();
     assert!(
         matches!(err, StoreError::Rule(DirectoryError::NoRole)),
         "{err}"

@@ -1,0 +1,189 @@
+//! Tele-expertise cases, as far as access control needs them: who may read
+//! one, and the list a person sees. Every read, search and refusal is audited.
+
+use async_trait::async_trait;
+use consilium_domain::{
+    Ins, NamePart,
+    access::{CaseAction, CaseParties},
+    patient::{IdentityStatus, Sex},
+};
+use jiff::{Timestamp, civil::Date};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    Store, StoreError,
+    audit::{self, AuditEntry, Outcome},
+    auth::Actor,
+};
+
+/// A case with what its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseView {
+    /// Its id.
+    pub id: Uuid,
+    /// Its short reference, e.g. `TE-2026-0001`.
+    pub reference: String,
+    /// Who it involves.
+    #[serde(skip)]
+    pub parties: CaseParties,
+    /// Its status (FHIR Task status).
+    pub status: String,
+    /// When it was filed.
+    pub created_at: Timestamp,
+    /// The patient.
+    pub patient: PatientView,
+    /// The requesting site's name.
+    pub site_name: String,
+    /// The team's name.
+    pub team_name: String,
+    /// The requester's name.
+    pub requester_name: String,
+}
+
+/// A patient's identity as a case shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatientView {
+    /// The patient's id.
+    pub id: Uuid,
+    /// INS, when known.
+    pub ins: Option<Ins>,
+    /// Birth family name.
+    pub birth_family_name: NamePart,
+    /// First names.
+    pub first_names: NamePart,
+    /// Birth date.
+    pub birth_date: Date,
+    /// Sex.
+    pub sex: Sex,
+    /// Identity status.
+    pub identity_status: IdentityStatus,
+}
+
+/// A case to add from seed data.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// Its reference.
+    pub reference: String,
+    /// The patient.
+    pub patient_id: Uuid,
+    /// The requester.
+    pub requester_id: Uuid,
+    /// The requesting site.
+    pub site_id: Uuid,
+    /// The team addressed.
+    pub team_id: Uuid,
+    /// Status.
+    pub status: String,
+    /// When filed.
+    pub created_at: Timestamp,
+}
+
+/// The case primitives.
+#[async_trait]
+pub trait CaseTx: Send {
+    /// Adds a case unless its reference exists.
+    async fn insert_case(&mut self, id: Uuid, case: &NewCase) -> Result<bool, StoreError>;
+    /// A case with its patient and names.
+    async fn case_view(&mut self, id: Uuid) -> Result<Option<CaseView>, StoreError>;
+    /// Every case the person may read, newest first. The SQL mirrors
+    /// [`consilium_domain::access::CASE_POLICY`]'s read column; the contract
+    /// tests check the two agree.
+    async fn readable_cases(&mut self, person_id: Uuid) -> Result<Vec<CaseView>, StoreError>;
+    /// Every case (for checks).
+    async fn all_cases(&mut self) -> Result<Vec<CaseView>, StoreError>;
+}
+
+impl Store {
+    /// A case, if the actor may read it; otherwise "not found", exactly as if
+    /// it did not exist. Audited either way.
+    pub async fn case(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        now: Timestamp,
+    ) -> Result<CaseView, StoreError> {
+        let mut tx = self.backend().begin().await?;
+        let case = tx.case_view(id).await?;
+        let readable = case
+            .as_ref()
+            .filter(|c| actor.caller.may(CaseAction::Read, &c.parties));
+        let outcome = match (&case, readable) {
+            (None, _) => Outcome::NotFound,
+            (Some(_), None) => Outcome::Denied,
+            (Some(_), Some(_)) => Outcome::Success,
+        };
+        let entry = AuditEntry {
+            at: now,
+            actor_id: Some(actor.caller.person_id),
+            via: actor.via,
+            organization_id: readable
+                .and_then(|c| actor.caller.acting_for(&c.parties))
+                .or_else(|| actor.caller.home_organization()),
+            patient_id: readable.map(|c| c.patient.id),
+            case_id: Some(id),
+            action: "case.read",
+            outcome,
+            client: actor.client.clone(),
+        };
+        audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+        tx.commit().await?;
+        match (outcome, case) {
+            (Outcome::Success, Some(case)) => Ok(case),
+            _ => Err(StoreError::NotFound {
+                what: "dossier",
+                key: id.to_string(),
+            }),
+        }
+    }
+
+    /// The cases the actor may read, newest first. Audited as one search.
+    pub async fn cases(&self, actor: &Actor, now: Timestamp) -> Result<Vec<CaseView>, StoreError> {
+        let mut tx = self.backend().begin().await?;
+        let cases = tx.readable_cases(actor.caller.person_id).await?;
+        let entry = AuditEntry {
+            at: now,
+            actor_id: Some(actor.caller.person_id),
+            via: actor.via,
+            organization_id: actor.caller.home_organization(),
+            patient_id: None,
+            case_id: None,
+            action: "case.search",
+            outcome: Outcome::Success,
+            client: actor.client.clone(),
+        };
+        audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+        tx.commit().await?;
+        Ok(cases)
+    }
+
+    /// Every case, unfiltered and unaudited: for the contract tests only.
+    #[cfg(feature = "contract-tests")]
+    pub async fn all_cases_unaudited(&self) -> Result<Vec<CaseView>, StoreError> {
+        self.backend().begin().await?.all_cases().await
+    }
+
+    /// The latest audit records of the organisations the actor may audit
+    /// (coordinators and organisation admins), newest first.
+    pub async fn audit_trail(
+        &self,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<Vec<audit::AuditRecord>, StoreError> {
+        let orgs = actor.caller.audited_organizations();
+        if orgs.is_empty() {
+            return Err(StoreError::NotFound {
+                what: "journal",
+                key: "audit".into(),
+            });
+        }
+        let mut tx = self.backend().begin().await?;
+        let mut records = Vec::new();
+        for org in orgs {
+            records.extend(tx.audit_records_of(org, limit).await?);
+        }
+        records.sort_by_key(|r| std::cmp::Reverse(r.seq));
+        records.truncate(usize::try_from(limit).unwrap_or(0));
+        Ok(records)
+    }
+}

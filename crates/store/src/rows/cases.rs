@@ -1,0 +1,72 @@
+use consilium_domain::{
+    Ins, NamePart,
+    access::CaseParties,
+    patient::{IdentityStatus, Sex},
+};
+use uuid::Uuid;
+
+use super::{corrupt, optional};
+use crate::{
+    StoreError,
+    cases::{CaseView, PatientView},
+};
+
+/// A case joined with its patient, site, team and requester.
+#[derive(Debug, sqlx::FromRow)]
+pub struct CaseRow {
+    id: Uuid,
+    reference: String,
+    status: String,
+    created_at: jiff_sqlx::Timestamp,
+    requester_id: Uuid,
+    site_id: Uuid,
+    team_id: Uuid,
+    centre_id: Uuid,
+    patient_id: Uuid,
+    ins: Option<String>,
+    birth_family_name: String,
+    first_names: String,
+    birth_date: jiff_sqlx::Date,
+    sex: String,
+    identity_status: String,
+    site_name: String,
+    team_name: String,
+    requester_given_names: String,
+    requester_family_name: String,
+}
+
+impl TryFrom<CaseRow> for CaseView {
+    type Error = StoreError;
+    fn try_from(row: CaseRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            reference: row.reference,
+            parties: CaseParties {
+                requester_id: row.requester_id,
+                site_id: row.site_id,
+                team_id: row.team_id,
+                centre_id: row.centre_id,
+            },
+            status: row.status,
+            created_at: row.created_at.to_jiff(),
+            patient: PatientView {
+                id: row.patient_id,
+                ins: optional(row.ins, "patients.ins", Ins::parse)?,
+                birth_family_name: NamePart::parse(&row.birth_family_name)
+                    .map_err(corrupt("patients.birth_family_name"))?,
+                first_names: NamePart::parse(&row.first_names)
+                    .map_err(corrupt("patients.first_names"))?,
+                birth_date: row.birth_date.to_jiff(),
+                sex: Sex::parse(&row.sex).map_err(corrupt("patients.sex"))?,
+                identity_status: IdentityStatus::parse(&row.identity_status)
+                    .map_err(corrupt("patients.identity_status"))?,
+            },
+            site_name: row.site_name,
+            team_name: row.team_name,
+            requester_name: format!(
+                "{} {}",
+                row.requester_given_names, row.requester_family_name
+            ),
+        })
+    }
+}

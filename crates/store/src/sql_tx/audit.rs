@@ -1,0 +1,97 @@
+//! Audit statements.
+
+/// Implements [`AuditTx`](crate::audit::AuditTx) for `$tx`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! impl_audit_tx {
+    ($tx:ident, $db:ty, $lock:literal) => {
+        macro_rules! audit_select {
+            () => {
+                "SELECT seq, at, actor_id, via, organization_id, patient_id, case_id, action, outcome, \
+                 client_addr, request_id, prev_hash, hash FROM audit_log"
+            };
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::audit::AuditTx for $tx {
+            async fn lock_audit_head(&mut self) -> Result<Option<$crate::audit::AuditHead>, $crate::StoreError> {
+                sqlx::query($lock).execute(&mut *self.0).await.map_err($crate::rows::db_error)?;
+                let row: Option<$crate::rows::AuditHeadRow> =
+                    sqlx::query_as("SELECT seq, hash, mac FROM audit_head WHERE id = 1")
+                        .fetch_optional(&mut *self.0)
+                        .await
+                        .map_err($crate::rows::db_error)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn insert_audit(&mut self, r: &$crate::audit::AuditRecord) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, actor_id, via, organization_id, patient_id, case_id, action, \
+                     outcome, client_addr, request_id, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(r.seq)
+                .bind(jiff_sqlx::Timestamp::from(r.at))
+                .bind(r.actor_id)
+                .bind(&r.via)
+                .bind(r.organization_id)
+                .bind(r.patient_id)
+                .bind(r.case_id)
+                .bind(&r.action)
+                .bind(&r.outcome)
+                .bind(r.client_addr.as_deref())
+                .bind(r.request_id.as_deref())
+                .bind(&r.prev_hash)
+                .bind(&r.hash)
+                .execute(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                Ok(())
+            }
+
+            async fn put_audit_head(&mut self, head: &$crate::audit::AuditHead) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3) \
+                     ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac",
+                )
+                .bind(head.seq)
+                .bind(&head.hash)
+                .bind(&head.mac)
+                .execute(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                Ok(())
+            }
+
+            async fn audit_records(
+                &mut self,
+                after: i64,
+                limit: i64,
+            ) -> Result<Vec<$crate::audit::AuditRecord>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::AuditRow> =
+                    sqlx::query_as(concat!(audit_select!(), " WHERE seq > $1 ORDER BY seq LIMIT $2"))
+                        .bind(after)
+                        .bind(limit)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err($crate::rows::db_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn audit_records_of(
+                &mut self,
+                organization_id: uuid::Uuid,
+                limit: i64,
+            ) -> Result<Vec<$crate::audit::AuditRecord>, $crate::StoreError> {
+                let rows: Vec<$crate::rows::AuditRow> =
+                    sqlx::query_as(concat!(audit_select!(), " WHERE organization_id = $1 ORDER BY seq DESC LIMIT $2"))
+                        .bind(organization_id)
+                        .bind(limit)
+                        .fetch_all(&mut *self.0)
+                        .await
+                        .map_err($crate::rows::db_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+        }
+    };
+}

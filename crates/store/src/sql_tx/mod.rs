@@ -1,0 +1,45 @@
+//! The statements both sqlx backends share. SQLite and PostgreSQL accept the
+//! same text for almost every statement (`$n` parameters, `ON CONFLICT`,
+//! scalar sub-queries), so it is written once here and expanded for each
+//! backend's transaction type; what differs (schema, connection settings,
+//! locking) stays in the backend crates or comes in as a parameter.
+
+mod audit;
+mod auth;
+mod cases;
+mod directory;
+
+/// Implements [`Tx`](crate::Tx) and its parts for `$tx`, a newtype over
+/// `sqlx::Transaction<'static, $db>`. `audit_lock` is the statement that
+/// serialises writers of the audit chain for the rest of the transaction.
+/// The calling crate depends on `sqlx`, `async-trait`, `jiff`, `jiff-sqlx`
+/// and `uuid`.
+#[macro_export]
+macro_rules! impl_sql_tx {
+    ($tx:ident, $db:ty, audit_lock = $lock:literal) => {
+        /// Converts rows into store values.
+        fn convert<R, T>(rows: Vec<R>) -> Result<Vec<T>, $crate::StoreError>
+        where
+            T: TryFrom<R, Error = $crate::StoreError>,
+        {
+            rows.into_iter().map(T::try_from).collect()
+        }
+
+        /// Binds-and-runs helper: says whether exactly one row changed.
+        fn one_row(done: <$db as sqlx::Database>::QueryResult) -> bool {
+            done.rows_affected() == 1
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::Tx for $tx {
+            async fn commit(self: Box<Self>) -> Result<(), $crate::StoreError> {
+                self.0.commit().await.map_err($crate::rows::db_error)
+            }
+        }
+
+        $crate::impl_directory_tx!($tx, $db);
+        $crate::impl_auth_tx!($tx, $db);
+        $crate::impl_audit_tx!($tx, $db, $lock);
+        $crate::impl_case_tx!($tx, $db);
+    };
+}

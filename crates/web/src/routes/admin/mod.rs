@@ -1,0 +1,3 @@
+//! Organisation admins: their people, second-factor resets, deactivation.
+
+pub mod users;

@@ -1,0 +1,40 @@
+//! `GET /accueil`: the signed-in person's home, with the cases they may read.
+
+use askama::Template;
+use axum::{extract::State, response::Html};
+use consilium_store::cases::CaseView;
+
+use crate::{
+    AppState, Lang, SignedIn,
+    page::{InLang, Nav, PageError},
+};
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    lang: Lang,
+    nav: Option<Nav>,
+    name: String,
+    cases: Vec<CaseView>,
+}
+
+/// `GET /accueil`.
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+) -> Result<Html<String>, PageError> {
+    let actor = &signed_in.actor;
+    let cases = state
+        .store
+        .cases(actor, state.clock.now())
+        .await
+        .in_lang(lang)?;
+    let page = DashboardPage {
+        lang,
+        nav: Nav::for_actor(actor),
+        name: actor.person.display_name(),
+        cases,
+    };
+    Ok(Html(page.render().in_lang(lang)?))
+}

@@ -1,0 +1,4 @@
+//! Cases as pages.
+
+pub mod list;
+pub mod show;
