@@ -1,5 +1,6 @@
 //! The layers every request goes through, outermost first: panic catching,
-//! request ids, tracing, timeout, body limit, metrics, security headers.
+//! request ids, tracing, CSRF protection, timeout, body limit, metrics,
+//! security headers.
 
 mod metrics;
 mod security_headers;
@@ -12,7 +13,7 @@ use axum::{
 };
 use tower::ServiceBuilder;
 use tower_http::{
-    ServiceBuilderExt, catch_panic::CatchPanicLayer, request_id::MakeRequestUuid,
+    ServiceBuilderExt, catch_panic::CatchPanicLayer, csrf::CsrfLayer, request_id::MakeRequestUuid,
     timeout::TimeoutLayer, trace::TraceLayer,
 };
 
@@ -21,6 +22,11 @@ use crate::AppState;
 /// Wraps the routes in Consilium's middleware and gives them their state.
 pub fn wrap(routes: Router<AppState>, state: AppState) -> Router {
     let config = state.config.clone();
+    // Cross-site form posts are refused (Sec-Fetch-Site / Origin, as Go 1.25
+    // does); API clients, which send neither header, are not browsers.
+    let csrf = CsrfLayer::new()
+        .add_trusted_origin(&config.public_url)
+        .unwrap_or_else(|_| CsrfLayer::new());
     routes
         .layer(
             ServiceBuilder::new()
@@ -36,6 +42,7 @@ pub fn wrap(routes: Router<AppState>, state: AppState) -> Router {
                     tracing::info_span!("http", method = %request.method(), path = %request.uri().path(), request_id)
                 }))
                 .propagate_x_request_id()
+                .layer(csrf)
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::SERVICE_UNAVAILABLE,
                     config.request_timeout,

@@ -2,6 +2,7 @@
 //! the real binary on a real socket.
 
 pub mod binary;
+pub mod browser_like;
 pub mod postgres;
 
 use std::sync::Arc;
@@ -33,24 +34,59 @@ pub async fn sqlite_store() -> (Store, TempDir) {
     (store, dir)
 }
 
+/// What keeps a test's database alive, and removes it afterwards.
+pub enum TestDb {
+    /// A temporary SQLite directory, deleted when dropped.
+    Sqlite { _dir: TempDir },
+    /// A PostgreSQL schema.
+    Postgres(postgres::PgSchema),
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// A fresh store; `None` for PostgreSQL when it is absent outside CI.
+    pub async fn fresh(self) -> Option<(Store, TestDb)> {
+        match self {
+            Db::Sqlite => {
+                let (store, dir) = sqlite_store().await;
+                Some((store, TestDb::Sqlite { _dir: dir }))
+            }
+            Db::Postgres => {
+                let schema = postgres::PgSchema::fresh().await?;
+                Some((schema.store.clone(), TestDb::Postgres(schema)))
+            }
+        }
+    }
+}
+
 /// The application, called in-process through its router.
 pub struct TestApp {
     pub router: axum::Router,
-    _dir: TempDir,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    db: TestDb,
 }
 
 impl TestApp {
     /// The app on a fresh SQLite store, with the demo region loaded.
     pub async fn with_demo() -> Self {
-        let (store, dir) = sqlite_store().await;
+        Self::demo_on(Db::Sqlite).await.unwrap()
+    }
+
+    /// The app on a fresh store of `db`, with the demo region and its accounts.
+    pub async fn demo_on(db: Db) -> Option<Self> {
+        let (store, db) = db.fresh().await?;
         let clock = Arc::new(FixedClock::new("2026-11-23T08:00:00Z".parse().unwrap()));
-        store
-            .import_directory(&consilium::demo::seed().unwrap(), clock.now())
-            .await
-            .unwrap();
+        consilium::demo::install(&store, clock.now()).await.unwrap();
         let state = AppState {
-            store,
-            clock,
+            store: store.clone(),
+            clock: clock.clone(),
             metrics: PrometheusBuilder::new().build_recorder().handle(),
             config: Arc::new(WebConfig {
                 public_url: "https://consilium.test".into(),
@@ -59,9 +95,18 @@ impl TestApp {
                 demo: true,
             }),
         };
-        Self {
+        Some(Self {
             router: consilium_web::router(state),
-            _dir: dir,
+            store,
+            clock,
+            db,
+        })
+    }
+
+    /// Removes the test's database (a PostgreSQL schema; SQLite cleans itself).
+    pub async fn finish(self) {
+        if let TestDb::Postgres(schema) = self.db {
+            schema.drop().await;
         }
     }
 
