@@ -33,6 +33,9 @@ export async function startDemo() {
   if (!url) throw new Error('consilium serve exited before listening');
   return {
     url,
+    dataDir,
+    /** Runs `consilium --data-dir <this server's> ...args`; resolves to stdout. */
+    command: (...args) => runCommand(['--data-dir', dataDir, ...args], env),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -41,6 +44,17 @@ export async function startDemo() {
       return code;
     },
   };
+}
+
+function runCommand(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { env: { ...env, CONSILIUM_LOG: 'warn' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`consilium ${args.join(' ')}: ${err}`))));
+  });
 }
 
 /** Debian's Chromium, headless, with nothing reaching outside the machine. */

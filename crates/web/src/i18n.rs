@@ -32,6 +32,43 @@ impl Lang {
         if self.is_fr() { fr } else { en }
     }
 
+    /// An instant as people read it: French local time (Europe/Paris, also
+    /// for the overseas sites' hospitals, which are in mainland France).
+    pub fn datetime(self, at: &jiff::Timestamp) -> String {
+        let local = at
+            .in_tz("Europe/Paris")
+            .unwrap_or_else(|_| at.to_zoned(jiff::tz::TimeZone::UTC));
+        if self.is_fr() {
+            local.strftime("%d/%m/%Y à %H:%M").to_string()
+        } else {
+            local.strftime("%-d %b %Y, %H:%M (Paris)").to_string()
+        }
+    }
+
+    /// A calendar date (a birth date).
+    pub fn date(self, date: &jiff::civil::Date) -> String {
+        if self.is_fr() {
+            date.strftime("%d/%m/%Y").to_string()
+        } else {
+            date.strftime("%-d %b %Y").to_string()
+        }
+    }
+
+    /// A case's status in words.
+    pub fn status(self, code: &str) -> &'static str {
+        let (fr, en) = match code {
+            "requested" => ("Nouvelle demande", "New request"),
+            "accepted" => ("Acceptée", "Accepted"),
+            "rejected" => ("Refusée", "Declined"),
+            "in-progress" => ("En cours d'expertise", "Being answered"),
+            "on-hold" => ("En attente d'informations", "Waiting for information"),
+            "completed" => ("Terminée", "Completed"),
+            "cancelled" => ("Annulée", "Cancelled"),
+            _ => ("Statut inconnu", "Unknown status"),
+        };
+        if self.is_fr() { fr } else { en }
+    }
+
     fn from_tag(tag: &str) -> Option<Self> {
         let primary = tag
             .trim()
@@ -86,6 +123,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paris_time_across_daylight_saving() {
+        let summer: jiff::Timestamp = "2026-07-01T08:00:00Z".parse().unwrap();
+        let winter: jiff::Timestamp = "2026-11-20T09:12:00Z".parse().unwrap();
+        assert_eq!(Lang::Fr.datetime(&summer), "01/07/2026 à 10:00");
+        assert_eq!(Lang::Fr.datetime(&winter), "20/11/2026 à 10:12");
+        assert_eq!(Lang::En.datetime(&winter), "20 Nov 2026, 10:12 (Paris)");
+        assert_eq!(Lang::Fr.status("on-hold"), "En attente d'informations");
+    }
 
     #[test]
     fn french_unless_asked_otherwise() {

@@ -315,6 +315,12 @@ async fn org_create_then_user_create_at_the_new_site() {
     assert_eq!(users.len(), 1);
     assert_eq!(users[0]["organization"], "Cabinet du Lac");
     assert_eq!(users[0]["profession"], "nurse");
+    assert!(
+        users[0].get("password").is_none() && users[0].get("totp_secret").is_none(),
+        "secrets only on a demo"
+    );
+    let printed = String::from_utf8_lossy(&user.stdout);
+    assert!(printed.contains("mot de passe initial"), "{printed}");
 }
 
 #[tokio::test]

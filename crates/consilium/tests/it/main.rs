@@ -1,6 +1,7 @@
 //! The one integration-test binary: a file per feature, helpers shared.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic
 
+mod audit_cli;
 mod auth_http;
 mod cli;
 mod helpers;
