@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use consilium_domain::directory::Role;
-use consilium_store::{ImportReport, Store, UserSummary};
+use consilium_store::{ImportReport, Store};
 use tokio::net::TcpListener;
 
 use super::init_tracing;
@@ -66,33 +66,22 @@ async fn print_demo_banner(
     println!(
         "  code à 6 chiffres / 6-digit code: consilium user code EMAIL (ou le secret TOTP dans une application)"
     );
-    let users = store.users().await?;
+    // The seed's order puts the accounts with demo cases first.
+    let seed = demo::seed()?;
     for (role, label) in [
         (Role::Requester, "Requérant·e (site requérant)"),
         (Role::Expert, "Expert·e (centre de ressources)"),
         (Role::Coordinator, "Coordination (centre de ressources)"),
         (Role::RegionalAdmin, "Administration régionale (ARS)"),
     ] {
-        if let Some(user) = users.iter().find(|u| has_role(u, role)) {
-            let org = user
-                .memberships
-                .first()
-                .map(|m| m.organization_name.to_string())
-                .unwrap_or_default();
-            let secret = store
-                .demo_totp_secret(&user.person.email, demo::DEMO_DOMAIN)
-                .await?;
-            let secret = secret.map(|s| s.to_base32()).unwrap_or_default();
-            println!(
-                "  {label:<38} {:<32} TOTP {secret}  {org}",
-                user.person.email
-            );
-        }
+        let Some(user) = seed.users.iter().find(|u| u.memberships.iter().any(|m| m.role == role)) else {
+            continue;
+        };
+        let email = &user.person.email;
+        let secret = store.demo_totp_secret(email, demo::DEMO_DOMAIN).await?;
+        let secret = secret.map(|s| s.to_base32()).unwrap_or_default();
+        println!("  {label:<38} {email:<30} TOTP {secret}");
     }
     println!("Tous les comptes / every account: consilium user list");
     Ok(())
-}
-
-fn has_role(user: &UserSummary, role: Role) -> bool {
-    user.memberships.iter().any(|m| m.role == role)
 }
