@@ -2,17 +2,13 @@
 //! one, and the list a person sees. Every read, search and refusal is audited.
 
 use async_trait::async_trait;
-use consilium_domain::{
-    Ins, NamePart,
-    access::{CaseAction, CaseParties},
-    patient::{IdentityStatus, Sex},
-};
-use jiff::{Timestamp, civil::Date};
+use consilium_domain::access::{CaseAction, CaseParties};
+use jiff::Timestamp;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
-    Store, StoreError,
+    NewPatient, Store, StoreError,
     audit::{self, AuditEntry, Outcome},
     auth::Actor,
 };
@@ -41,23 +37,14 @@ pub struct CaseView {
     pub requester_name: String,
 }
 
-/// A patient's identity as a case shows it.
+/// A patient as a case shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PatientView {
     /// The patient's id.
     pub id: Uuid,
-    /// INS, when known.
-    pub ins: Option<Ins>,
-    /// Birth family name.
-    pub birth_family_name: NamePart,
-    /// First names.
-    pub first_names: NamePart,
-    /// Birth date.
-    pub birth_date: Date,
-    /// Sex.
-    pub sex: Sex,
-    /// Identity status.
-    pub identity_status: IdentityStatus,
+    /// Their identity.
+    #[serde(flatten)]
+    pub identity: NewPatient,
 }
 
 /// A case to add from seed data.

@@ -74,7 +74,11 @@ async fn print_demo_banner(
         (Role::Coordinator, "Coordination (centre de ressources)"),
         (Role::RegionalAdmin, "Administration régionale (ARS)"),
     ] {
-        let Some(user) = seed.users.iter().find(|u| u.memberships.iter().any(|m| m.role == role)) else {
+        let Some(user) = seed
+            .users
+            .iter()
+            .find(|u| u.memberships.iter().any(|m| m.role == role))
+        else {
             continue;
         };
         let email = &user.person.email;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{corrupt, optional};
 use crate::{
-    StoreError,
+    NewPatient, StoreError,
     cases::{CaseView, PatientView},
 };
 
@@ -51,15 +51,17 @@ impl TryFrom<CaseRow> for CaseView {
             created_at: row.created_at.to_jiff(),
             patient: PatientView {
                 id: row.patient_id,
-                ins: optional(row.ins, "patients.ins", Ins::parse)?,
-                birth_family_name: NamePart::parse(&row.birth_family_name)
-                    .map_err(corrupt("patients.birth_family_name"))?,
-                first_names: NamePart::parse(&row.first_names)
-                    .map_err(corrupt("patients.first_names"))?,
-                birth_date: row.birth_date.to_jiff(),
-                sex: Sex::parse(&row.sex).map_err(corrupt("patients.sex"))?,
-                identity_status: IdentityStatus::parse(&row.identity_status)
-                    .map_err(corrupt("patients.identity_status"))?,
+                identity: NewPatient {
+                    ins: optional(row.ins, "patients.ins", Ins::parse)?,
+                    birth_family_name: NamePart::parse(&row.birth_family_name)
+                        .map_err(corrupt("patients.birth_family_name"))?,
+                    first_names: NamePart::parse(&row.first_names)
+                        .map_err(corrupt("patients.first_names"))?,
+                    birth_date: row.birth_date.to_jiff(),
+                    sex: Sex::parse(&row.sex).map_err(corrupt("patients.sex"))?,
+                    identity_status: IdentityStatus::parse(&row.identity_status)
+                        .map_err(corrupt("patients.identity_status"))?,
+                },
             },
             site_name: row.site_name,
             team_name: row.team_name,

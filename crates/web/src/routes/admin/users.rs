@@ -65,11 +65,11 @@ pub async fn reset_second_factor(
         .reset_second_factor(&signed_in.actor, id, state.clock.now())
         .await
         .in_lang(lang)?;
-    let message = lang.t(
+    let done = lang.t(
         "Second facteur réinitialisé : la personne en configurera un nouveau à sa prochaine connexion.",
         "Second factor reset: they will set up a new one at their next sign-in.",
     );
-    render(&state, lang, &signed_in, Some(message.to_owned())).await
+    render(&state, lang, &signed_in, Some(done.to_owned())).await
 }
 
 /// `POST /admin/utilisateurs/{id}/desactivation`.
@@ -84,9 +84,9 @@ pub async fn deactivate(
         .deactivate(&signed_in.actor, id, state.clock.now())
         .await
         .in_lang(lang)?;
-    let message = lang.t(
+    let done = lang.t(
         "Compte désactivé : ses sessions et jetons sont fermés.",
         "Account deactivated: its sessions and tokens are ended.",
     );
-    render(&state, lang, &signed_in, Some(message.to_owned())).await
+    render(&state, lang, &signed_in, Some(done.to_owned())).await
 }
