@@ -6,6 +6,14 @@
 pub mod image;
 mod keyring;
 mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testdata;
 
 pub use keyring::{KeyId, Keyring};
 pub use store::{BlobError, BlobStore, StoredBlob};
+
+/// SHA-256 of `bytes`, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}

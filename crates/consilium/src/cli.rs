@@ -31,6 +31,9 @@ pub struct StorageArgs {
     /// A PostgreSQL URL (postgres://…); without it, SQLite in the data directory.
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where encrypted files go: file:///path (default: the data directory's blobs/).
+    #[arg(long, global = true, value_name = "URL")]
+    pub blob_url: Option<String>,
 }
 
 /// The subcommands.

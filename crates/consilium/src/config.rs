@@ -35,6 +35,15 @@ pub struct Config {
     pub request_timeout: HumanDuration,
     /// Largest request body outside uploads, in bytes.
     pub body_limit: usize,
+    /// Where encrypted files go (`file:///path`); the data directory's `blobs/` when unset.
+    pub blob_url: Option<String>,
+    /// The age keyring sealing every file; `keys/blobs.keys` in the data
+    /// directory when unset (created on first use). Nodes share it.
+    pub blob_keyring_file: Option<PathBuf>,
+    /// Largest upload, in bytes.
+    pub upload_max_bytes: usize,
+    /// Largest image, in pixels.
+    pub upload_max_pixels: u64,
     /// The key that signs the audit chain's head; `audit.key` in the data
     /// directory when unset (created on first use). Nodes sharing a
     /// PostgreSQL database must share this file.
@@ -59,6 +68,10 @@ impl Default for Config {
             public_url: None,
             request_timeout: HumanDuration(Duration::from_secs(30)),
             body_limit: 1024 * 1024,
+            blob_url: None,
+            blob_keyring_file: None,
+            upload_max_bytes: 25 * 1024 * 1024,
+            upload_max_pixels: 50_000_000,
             audit_key_file: None,
             session_idle_timeout: HumanDuration(Duration::from_secs(30 * 60)),
             session_lifetime: HumanDuration(Duration::from_secs(12 * 3600)),
@@ -109,6 +122,8 @@ struct FlagOverrides {
     #[serde(skip_serializing_if = "Option::is_none")]
     database_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    blob_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     listen: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     public_url: Option<String>,
@@ -132,6 +147,7 @@ impl Config {
         let flags = FlagOverrides {
             data_dir: storage.data_dir.clone(),
             database_url: storage.database_url.clone(),
+            blob_url: storage.blob_url.clone(),
             listen: serve.and_then(|s| s.listen.clone()),
             public_url: serve.and_then(|s| s.public_url.clone()),
             demo: serve.and_then(|s| s.demo.then_some(true)),
@@ -191,6 +207,18 @@ impl Config {
                 "durées de session invalides : 1 min ≤ inactivité ≤ durée de vie ≤ 7 j / invalid session durations: 1 min ≤ idle ≤ lifetime ≤ 7 d"
             );
         }
+        if let Some(url) = &self.blob_url
+            && !url.starts_with("file://")
+        {
+            bail!(
+                "--blob-url « {url} » : seul file:///chemin est pris en charge pour l'instant / only file:///path is supported for now"
+            );
+        }
+        if self.upload_max_bytes < 1024 || self.upload_max_pixels < 1_000_000 {
+            bail!(
+                "upload_max_bytes ≥ 1024 et upload_max_pixels ≥ 1000000 / upload limits too small"
+            );
+        }
         if self.body_limit < 1024 {
             bail!(
                 "body_limit doit être d'au moins 1024 octets / body_limit must be at least 1024 bytes"
@@ -205,6 +233,21 @@ impl Config {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.listen),
         }
+    }
+
+    /// Where encrypted files go.
+    pub fn blob_dir(&self) -> PathBuf {
+        match &self.blob_url {
+            Some(url) => PathBuf::from(url.trim_start_matches("file://")),
+            None => self.data_dir.join("blobs"),
+        }
+    }
+
+    /// Where the blob keyring lives.
+    pub fn blob_keyring_path(&self) -> PathBuf {
+        self.blob_keyring_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("keys").join("blobs.keys"))
     }
 
     /// Where the audit key lives.
@@ -247,6 +290,7 @@ mod tests {
             config: Some(file),
             data_dir: Some(PathBuf::from("/from/flag")),
             database_url: None,
+            blob_url: None,
         };
         let config = Config::load(&storage, None).unwrap();
         assert_eq!(config.data_dir, PathBuf::from("/from/flag"));

@@ -4,6 +4,7 @@
 use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
+use consilium_blobs::{BlobStore, Keyring, image::Limits};
 use consilium_domain::{Clock, SystemClock};
 use consilium_store::{Store, StoreSettings, auth::AuthSettings};
 use consilium_store_postgres::PostgresBackend;
@@ -49,15 +50,25 @@ fn store_settings(config: &Config) -> anyhow::Result<StoreSettings> {
     })
 }
 
+/// Opens the encrypted blob store (creating its keyring on first use).
+pub fn open_blobs(config: &Config) -> anyhow::Result<BlobStore> {
+    let keyring = Keyring::load_or_create(&config.blob_keyring_path())
+        .context("trousseau de chiffrement illisible / cannot open the blob keyring")?;
+    BlobStore::local(&config.blob_dir(), keyring)
+        .context("stockage des fichiers indisponible / cannot open blob storage")
+}
+
 /// The application state for `config`.
 pub fn app_state(
     store: Store,
+    blobs: BlobStore,
     config: &Config,
     clock: Arc<dyn Clock>,
     metrics: PrometheusHandle,
 ) -> AppState {
     AppState {
         store,
+        blobs,
         clock,
         metrics,
         config: Arc::new(WebConfig {
@@ -65,6 +76,10 @@ pub fn app_state(
             request_timeout: config.request_timeout.0,
             body_limit: config.body_limit,
             demo: config.demo,
+            upload_limits: Limits {
+                max_bytes: config.upload_max_bytes,
+                max_pixels: config.upload_max_pixels,
+            },
         }),
     }
 }
@@ -98,27 +113,18 @@ pub async fn serve(
     .context("server failed")
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+/// A future that completes on Ctrl-C or SIGTERM. The handlers are installed
+/// when this is called, not when the future is first polled: a signal that
+/// arrives right after start-up still shuts down gracefully.
+pub fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }

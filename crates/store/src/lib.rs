@@ -21,6 +21,7 @@ mod seed;
 #[cfg(feature = "sql-rows")]
 mod sql_tx;
 mod store;
+pub mod uploads;
 
 pub use backend::{Backend, DirectoryTx, Tx};
 pub use error::StoreError;

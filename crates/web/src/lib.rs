@@ -16,5 +16,6 @@ pub use state::{AppState, WebConfig};
 
 /// The whole application as one router, with its middleware.
 pub fn router(state: AppState) -> axum::Router {
-    middleware::wrap(routes::routes(), state)
+    let upload_body_limit = state.config.upload_limits.max_bytes + 64 * 1024;
+    middleware::wrap(routes::routes(upload_body_limit), state)
 }

@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// True when started with `--demo`: pages may say how to sign in to the demo.
     pub demo: bool,
+    /// Size and pixel limits of uploads.
+    pub upload_limits: consilium_blobs::image::Limits,
 }
 
 impl WebConfig {
@@ -30,6 +32,8 @@ impl WebConfig {
 pub struct AppState {
     /// The store: every use case, on SQLite or PostgreSQL.
     pub store: Store,
+    /// Encrypted files (uploads, thumbnails, reports).
+    pub blobs: consilium_blobs::BlobStore,
     /// The source of "now"; a fixed clock in tests.
     pub clock: Arc<dyn Clock>,
     /// Renders the Prometheus text for `/metrics`.

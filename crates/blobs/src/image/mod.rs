@@ -116,6 +116,14 @@ pub fn ingest(bytes: &[u8], limits: Limits) -> Result<Ingested, ImageError> {
     })
 }
 
+/// [`ingest`] on a blocking thread, so decoding never stalls the server's
+/// request handling.
+pub async fn ingest_blocking(bytes: Vec<u8>, limits: Limits) -> Result<Ingested, ImageError> {
+    tokio::task::spawn_blocking(move || ingest(&bytes, limits))
+        .await
+        .unwrap_or_else(|e| Err(ImageError::Corrupt(format!("image worker failed: {e}"))))
+}
+
 /// Reads the dimensions from the header alone and refuses oversized images
 /// before a single pixel is decoded (a 20 000 × 20 000 PNG of a few hundred
 /// KB never gets its 1.6 GB buffer).

@@ -1,83 +1,9 @@
 use std::io::Cursor;
 
-use bytes::Bytes;
-use image::{ImageEncoder, RgbImage, codecs::jpeg::JpegEncoder};
-use img_parts::{ImageEXIF, jpeg::Jpeg};
+use image::RgbImage;
 
 use super::*;
-
-/// A photo-like image: smooth gradients plus fine detail (sharp edges).
-fn textured(w: u32, h: u32) -> RgbImage {
-    RgbImage::from_fn(w, h, |x, y| {
-        let detail = if (x / 3 + y / 3) % 2 == 0 { 60 } else { 0 };
-        let r = u8::try_from((x * 200 / w.max(1)) % 256)
-            .unwrap_or(0)
-            .saturating_add(detail);
-        let g = u8::try_from((y * 180 / h.max(1)) % 256)
-            .unwrap_or(0)
-            .saturating_add(detail);
-        image::Rgb([r, g, 120])
-    })
-}
-
-fn blurred(image: &RgbImage, radius: u32) -> RgbImage {
-    image::imageops::blur(image, radius as f32)
-}
-
-fn jpeg(image: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .unwrap();
-    out
-}
-
-/// A TIFF (Exif) block with an orientation and a GPS position.
-fn exif_with_gps(orientation: u16) -> Vec<u8> {
-    use exif::{Field, In, Tag, Value, experimental::Writer};
-    let fields = [
-        Field {
-            tag: Tag::Orientation,
-            ifd_num: In::PRIMARY,
-            value: Value::Short(vec![orientation]),
-        },
-        Field {
-            tag: Tag::GPSLatitudeRef,
-            ifd_num: In::PRIMARY,
-            value: Value::Ascii(vec![b"N".to_vec()]),
-        },
-        Field {
-            tag: Tag::GPSLatitude,
-            ifd_num: In::PRIMARY,
-            value: Value::Rational(vec![(47, 1).into(), (19, 1).into(), (5, 1).into()]),
-        },
-        Field {
-            tag: Tag::Make,
-            ifd_num: In::PRIMARY,
-            value: Value::Ascii(vec![b"PhoneMaker".to_vec()]),
-        },
-    ];
-    let mut writer = Writer::new();
-    for field in &fields {
-        writer.push_field(field);
-    }
-    let mut tiff = Cursor::new(Vec::new());
-    writer.write(&mut tiff, false).unwrap();
-    tiff.into_inner()
-}
-
-fn with_exif(jpeg_bytes: &[u8], tiff: Vec<u8>) -> Vec<u8> {
-    let mut jpeg = Jpeg::from_bytes(Bytes::copy_from_slice(jpeg_bytes)).unwrap();
-    jpeg.set_exif(Some(Bytes::from(tiff)));
-    let mut out = Vec::new();
-    jpeg.encoder().write_to(&mut out).unwrap();
-    out
-}
+use crate::testdata::{blurred, exif_with_gps, jpeg, png_header_only, textured, with_exif};
 
 fn has_exif(bytes: &[u8]) -> bool {
     exif::Reader::new()
@@ -107,31 +33,6 @@ fn orientation_is_applied_before_the_exif_goes() {
     let ingested = ingest(&original, Limits::default()).unwrap();
     assert_eq!(ingested.dimensions, Some((40, 80)));
     assert!(!has_exif(&ingested.cleaned));
-}
-
-/// A PNG that announces `w` × `h` pixels in a few bytes.
-fn png_header_only(w: u32, h: u32) -> Vec<u8> {
-    let chunk = |kind: &[u8], data: &[u8]| {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(kind);
-        crc.update(data);
-        c.extend_from_slice(&crc.finalize().to_be_bytes());
-        c
-    };
-    let mut ihdr = w.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(b"IHDR", &ihdr));
-    png.extend(chunk(
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    ));
-    png.extend(chunk(b"IEND", &[]));
-    png
 }
 
 #[test]

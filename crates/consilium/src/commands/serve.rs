@@ -19,6 +19,7 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
     let metrics = startup::install_metrics()?;
     let clock = startup::system_clock();
     let store = startup::open_store(&config).await?;
+    let blobs = startup::open_blobs(&config)?;
     let demo_report = if config.demo {
         Some(demo::install(&store, clock.now()).await?)
     } else {
@@ -29,6 +30,7 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         .await
         .with_context(|| format!("impossible d'écouter sur {addr} / cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
+    let shutdown = startup::shutdown_signal()?;
     println!(
         "Consilium écoute sur / listens on http://{local} ({})",
         store.backend_name()
@@ -42,8 +44,8 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         print_demo_banner(&store, &report, &public_url).await?;
     }
     tracing::info!(%local, database = store.backend_name(), "serving");
-    let state = startup::app_state(store, &config, clock, metrics);
-    startup::serve(listener, state, startup::shutdown_signal()).await
+    let state = startup::app_state(store, blobs, &config, clock, metrics);
+    startup::serve(listener, state, shutdown).await
 }
 
 /// Tells a newcomer what was seeded and which account to use for each role.

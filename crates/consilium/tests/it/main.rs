@@ -7,3 +7,4 @@ mod cli;
 mod helpers;
 mod http;
 mod store_contract;
+mod uploads;

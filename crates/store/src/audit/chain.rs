@@ -58,7 +58,7 @@ impl AuditKey {
 pub(crate) fn record_hash(record: &AuditRecord) -> String {
     let opt = |v: &Option<uuid::Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
     let text = format!(
-        "prev={}\nseq={}\nat={}\nactor={}\nvia={}\norg={}\npatient={}\ncase={}\naction={}\noutcome={}\naddr={}\nrequest={}",
+        "prev={}\nseq={}\nat={}\nactor={}\nvia={}\norg={}\npatient={}\ncase={}\nobject={}\naction={}\noutcome={}\naddr={}\nrequest={}",
         record.prev_hash,
         record.seq,
         record.at,
@@ -67,6 +67,7 @@ pub(crate) fn record_hash(record: &AuditRecord) -> String {
         opt(&record.organization_id),
         opt(&record.patient_id),
         opt(&record.case_id),
+        opt(&record.object_id),
         record.action,
         record.outcome,
         record.client_addr.as_deref().unwrap_or(""),
@@ -97,6 +98,7 @@ pub(crate) async fn append(
         organization_id: entry.organization_id,
         patient_id: entry.patient_id,
         case_id: entry.case_id,
+        object_id: entry.object_id,
         action: entry.action.to_owned(),
         outcome: entry.outcome.code().to_owned(),
         client_addr: entry.client.addr,

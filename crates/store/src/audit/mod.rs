@@ -117,6 +117,8 @@ pub struct AuditEntry {
     pub patient_id: Option<Uuid>,
     /// Which case, if any.
     pub case_id: Option<Uuid>,
+    /// Which other object (an upload, a token), if any.
+    pub object_id: Option<Uuid>,
     /// What: a stable code such as `case.read` or `auth.sign_in`.
     pub action: &'static str,
     /// What came of it.
@@ -142,6 +144,8 @@ pub struct AuditRecord {
     pub patient_id: Option<Uuid>,
     /// Which case.
     pub case_id: Option<Uuid>,
+    /// Which other object.
+    pub object_id: Option<Uuid>,
     /// What.
     pub action: String,
     /// Outcome code.

@@ -108,6 +108,7 @@ impl Store {
             organization_id: actor.caller.administered_organizations().first().copied(),
             patient_id: None,
             case_id: None,
+            object_id: None,
             action,
             outcome: Outcome::Success,
             client: actor.client.clone(),

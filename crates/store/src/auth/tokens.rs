@@ -120,6 +120,7 @@ impl Store {
             organization_id: None,
             patient_id: None,
             case_id: None,
+            object_id: None,
             action,
             outcome: Outcome::Success,
             client: ClientInfo::command(),

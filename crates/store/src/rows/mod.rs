@@ -6,10 +6,12 @@
 mod audit;
 mod auth;
 mod cases;
+mod uploads;
 
 pub use audit::{AuditHeadRow, AuditRow};
 pub use auth::{CallerRoleRow, CounterRow, CredentialsRow, SessionRow, TokenRow};
 pub use cases::CaseRow;
+pub use uploads::{ChunkRow, UploadRow};
 
 use consilium_domain::{
     Email, Finess, NamePart, Rpps,

@@ -7,7 +7,7 @@ macro_rules! impl_audit_tx {
     ($tx:ident, $db:ty, $lock:literal) => {
         macro_rules! audit_select {
             () => {
-                "SELECT seq, at, actor_id, via, organization_id, patient_id, case_id, action, outcome, \
+                "SELECT seq, at, actor_id, via, organization_id, patient_id, case_id, object_id, action, outcome, \
                  client_addr, request_id, prev_hash, hash FROM audit_log"
             };
         }
@@ -26,9 +26,9 @@ macro_rules! impl_audit_tx {
 
             async fn insert_audit(&mut self, r: &$crate::audit::AuditRecord) -> Result<(), $crate::StoreError> {
                 sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor_id, via, organization_id, patient_id, case_id, action, \
-                     outcome, client_addr, request_id, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    "INSERT INTO audit_log (seq, at, actor_id, via, organization_id, patient_id, case_id, object_id, \
+                     action, outcome, client_addr, request_id, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(r.seq)
                 .bind(jiff_sqlx::Timestamp::from(r.at))
@@ -37,6 +37,7 @@ macro_rules! impl_audit_tx {
                 .bind(r.organization_id)
                 .bind(r.patient_id)
                 .bind(r.case_id)
+                .bind(r.object_id)
                 .bind(&r.action)
                 .bind(&r.outcome)
                 .bind(r.client_addr.as_deref())

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cases;
 mod directory;
+mod uploads;
 
 /// Implements [`Tx`](crate::Tx) and its parts for `$tx`, a newtype over
 /// `sqlx::Transaction<'static, $db>`. `audit_lock` is the statement that
@@ -41,5 +42,6 @@ macro_rules! impl_sql_tx {
         $crate::impl_auth_tx!($tx, $db);
         $crate::impl_audit_tx!($tx, $db, $lock);
         $crate::impl_case_tx!($tx, $db);
+        $crate::impl_upload_tx!($tx, $db);
     };
 }

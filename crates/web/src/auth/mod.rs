@@ -47,7 +47,7 @@ fn bearer(parts: &Parts) -> Option<OpaqueToken> {
 
 fn is_api(parts: &Parts) -> bool {
     let path = parts.uri.path();
-    path.starts_with("/api/") || path.starts_with("/fhir/")
+    path.starts_with("/api/") || path.starts_with("/fhir/") || path.starts_with("/files/")
 }
 
 /// A fully signed-in person (session with both factors, or a valid token).

@@ -6,6 +6,8 @@ mod api;
 mod assets;
 mod audit;
 mod cases;
+mod fhir;
+pub mod files;
 mod health;
 mod home;
 mod not_found;
@@ -13,14 +15,31 @@ mod session;
 
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     routing::{get, post},
 };
 
 use crate::AppState;
 
 /// Every route of the application.
-pub fn routes() -> Router<AppState> {
+pub fn routes(upload_body_limit: usize) -> Router<AppState> {
+    // tus bodies are file chunks: their own, larger limit.
+    let uploads = Router::new()
+        .route(
+            "/files/",
+            axum::routing::options(files::options::show).post(files::create::submit),
+        )
+        .route(
+            "/files/{id}",
+            axum::routing::head(files::head::show)
+                .patch(files::patch::submit)
+                .delete(files::delete::submit),
+        )
+        .layer(DefaultBodyLimit::max(upload_body_limit));
     Router::new()
+        .merge(uploads)
+        .route("/files/{id}/vignette", get(files::thumbnail::show))
+        .route("/fhir/r4/Binary/{id}", get(fhir::binary::show))
         .route("/", get(home::show))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

@@ -8,6 +8,7 @@ pub mod postgres;
 use std::sync::Arc;
 
 use axum::{body::Body, http::Request, response::Response};
+use consilium_blobs::{BlobStore, Keyring, image::Limits};
 use consilium_domain::{Clock as _, FixedClock};
 use consilium_store::{Store, StoreSettings, audit::AuditKey, auth::AuthSettings};
 use consilium_store_sqlite::SqliteBackend;
@@ -71,6 +72,8 @@ pub struct TestApp {
     pub store: Store,
     pub clock: Arc<FixedClock>,
     db: TestDb,
+    /// Where the blobs are (deleted on drop).
+    pub blob_dir: TempDir,
 }
 
 impl TestApp {
@@ -84,7 +87,10 @@ impl TestApp {
         let (store, db) = db.fresh().await?;
         let clock = Arc::new(FixedClock::new("2026-11-23T08:00:00Z".parse().unwrap()));
         consilium::demo::install(&store, clock.now()).await.unwrap();
+        let blob_dir = tempfile::tempdir().unwrap();
+        let blobs = BlobStore::local(blob_dir.path(), Keyring::generate()).unwrap();
         let state = AppState {
+            blobs,
             store: store.clone(),
             clock: clock.clone(),
             metrics: PrometheusBuilder::new().build_recorder().handle(),
@@ -93,6 +99,7 @@ impl TestApp {
                 request_timeout: std::time::Duration::from_secs(30),
                 body_limit: 1024 * 1024,
                 demo: true,
+                upload_limits: Limits::default(),
             }),
         };
         Some(Self {
@@ -100,6 +107,7 @@ impl TestApp {
             store,
             clock,
             db,
+            blob_dir,
         })
     }
 
