@@ -9,6 +9,7 @@ pub mod clock;
 pub mod directory;
 pub mod identifiers;
 pub mod patient;
+pub mod questionnaire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use identifiers::{Email, Finess, IdError, Ins, NamePart, Rpps};

@@ -1,0 +1,297 @@
+//! Questionnaires as data: each specialty's form (read from its FHIR
+//! `Questionnaire`) and the rule that a request's answers are complete.
+//! History, treatments and allergies are required everywhere and "none" is
+//! an explicit answer, so "missing" cannot happen silently.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use crate::directory::SpecialtyCode;
+
+/// The kinds of question we use (FHIR `Questionnaire.item.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemType {
+    /// Yes or no.
+    Boolean,
+    /// Free text, several lines.
+    Text,
+    /// Free text, one line.
+    String,
+    /// One (or, if repeating, several) of the options.
+    Choice,
+    /// An option, or free text.
+    OpenChoice,
+    /// Uploaded files.
+    Attachment,
+}
+
+/// One question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Its stable id (`linkId`).
+    pub link_id: String,
+    /// The question, in French.
+    pub text: String,
+    /// Its kind.
+    pub item_type: ItemType,
+    /// Whether an answer is required.
+    pub required: bool,
+    /// Whether several answers are allowed.
+    pub repeats: bool,
+    /// The options (code, label) of a choice.
+    pub options: Vec<(String, String)>,
+}
+
+/// A specialty's questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// Its id (`dermatology`…).
+    pub id: String,
+    /// Its canonical URL.
+    pub url: String,
+    /// Its title.
+    pub title: String,
+    /// The specialty it serves.
+    pub specialty: SpecialtyCode,
+    /// The questions, in order.
+    pub items: Vec<Item>,
+}
+
+/// An answer to one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Yes or no.
+    Boolean(bool),
+    /// Free text.
+    Text(String),
+    /// Option codes (or, for an open choice, free text in `Text`).
+    Codes(Vec<String>),
+    /// Uploaded files (their upload ids).
+    Attachments(Vec<Uuid>),
+}
+
+/// Answers by `linkId`.
+pub type Answers = BTreeMap<String, Answer>;
+
+/// The longest free-text answer accepted.
+pub const MAX_TEXT: usize = 4000;
+
+/// Why answers are refused; each names the question.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    /// A required question has no answer.
+    #[error(
+        "champ obligatoire manquant : « {text} » ({link_id}) — s'il n'y en a pas, choisissez « Aucun » / required field missing: '{link_id}'"
+    )]
+    Missing {
+        /// The question's id.
+        link_id: String,
+        /// The question.
+        text: String,
+    },
+    /// Consent was not given.
+    #[error(
+        "le consentement du patient est obligatoire pour une télé-expertise / the patient's consent is required"
+    )]
+    NoConsent,
+    /// A code that is not among the options.
+    #[error(
+        "réponse « {code} » inconnue pour « {link_id} » / unknown answer '{code}' for '{link_id}'"
+    )]
+    UnknownOption {
+        /// The question's id.
+        link_id: String,
+        /// The code given.
+        code: String,
+    },
+    /// An answer of the wrong kind, or to a question that does not exist.
+    #[error("réponse invalide pour « {0} » / invalid answer for '{0}'")]
+    Invalid(String),
+    /// A text answer over [`MAX_TEXT`] characters.
+    #[error(
+        "réponse trop longue pour « {0} » (4000 caractères au plus) / answer too long for '{0}'"
+    )]
+    TooLong(String),
+}
+
+impl Form {
+    /// The question with this id.
+    pub fn item(&self, link_id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.link_id == link_id)
+    }
+
+    /// Checks answers against the form, in the form's order, so the first
+    /// problem reported is the first on the page.
+    pub fn validate(&self, answers: &Answers) -> Result<(), AnswerError> {
+        if let Some(unknown) = answers.keys().find(|k| self.item(k).is_none()) {
+            return Err(AnswerError::Invalid(unknown.clone()));
+        }
+        for item in &self.items {
+            let answer = answers.get(&item.link_id);
+            let missing = || AnswerError::Missing {
+                link_id: item.link_id.clone(),
+                text: item.text.clone(),
+            };
+            let Some(answer) = answer.filter(|a| !is_empty(a)) else {
+                if item.required {
+                    return Err(missing());
+                }
+                continue;
+            };
+            check_answer(item, answer)?;
+        }
+        Ok(())
+    }
+}
+
+fn is_empty(answer: &Answer) -> bool {
+    match answer {
+        Answer::Boolean(_) => false,
+        Answer::Text(text) => text.trim().is_empty(),
+        Answer::Codes(codes) => codes.is_empty(),
+        Answer::Attachments(ids) => ids.is_empty(),
+    }
+}
+
+fn check_answer(item: &Item, answer: &Answer) -> Result<(), AnswerError> {
+    let invalid = || AnswerError::Invalid(item.link_id.clone());
+    match (item.item_type, answer) {
+        (ItemType::Boolean, Answer::Boolean(value)) => {
+            if item.link_id == "consent" && !value {
+                return Err(AnswerError::NoConsent);
+            }
+            Ok(())
+        }
+        (ItemType::Text | ItemType::String | ItemType::OpenChoice, Answer::Text(text)) => {
+            if text.chars().count() > MAX_TEXT {
+                Err(AnswerError::TooLong(item.link_id.clone()))
+            } else {
+                Ok(())
+            }
+        }
+        (ItemType::Choice | ItemType::OpenChoice, Answer::Codes(codes)) => {
+            if codes.len() > 1 && !item.repeats {
+                return Err(invalid());
+            }
+            if codes.len() > 1 && codes.iter().any(|c| c == "none") {
+                // "None" and a symptom at once contradict each other.
+                return Err(invalid());
+            }
+            match codes
+                .iter()
+                .find(|code| !item.options.iter().any(|(c, _)| c == *code))
+            {
+                Some(code) => Err(AnswerError::UnknownOption {
+                    link_id: item.link_id.clone(),
+                    code: code.clone(),
+                }),
+                None => Ok(()),
+            }
+        }
+        (ItemType::Attachment, Answer::Attachments(ids)) => {
+            if ids.len() > 1 && !item.repeats {
+                Err(invalid())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(invalid()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        let item = |id: &str, t, required, options: &[&str]| Item {
+            link_id: id.into(),
+            text: id.to_uppercase(),
+            item_type: t,
+            required,
+            repeats: id == "symptoms",
+            options: options
+                .iter()
+                .map(|o| ((*o).to_owned(), (*o).to_owned()))
+                .collect(),
+        };
+        Form {
+            id: "dermatology".into(),
+            url: "u".into(),
+            title: "t".into(),
+            specialty: SpecialtyCode::parse(SpecialtyCode::DERMATOLOGY).unwrap(),
+            items: vec![
+                item("consent", ItemType::Boolean, true, &[]),
+                item("allergies", ItemType::OpenChoice, true, &["none"]),
+                item(
+                    "symptoms",
+                    ItemType::Choice,
+                    true,
+                    &["none", "itch", "bleeding"],
+                ),
+                item("photos", ItemType::Attachment, false, &[]),
+            ],
+        }
+    }
+
+    fn complete() -> Answers {
+        Answers::from([
+            ("consent".to_owned(), Answer::Boolean(true)),
+            ("allergies".to_owned(), Answer::Codes(vec!["none".into()])),
+            (
+                "symptoms".to_owned(),
+                Answer::Codes(vec!["itch".into(), "bleeding".into()]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn complete_answers_pass_and_none_is_an_answer() {
+        assert_eq!(form().validate(&complete()), Ok(()));
+        let mut free_text = complete();
+        free_text.insert("allergies".into(), Answer::Text("Pénicilline".into()));
+        assert_eq!(form().validate(&free_text), Ok(()));
+    }
+
+    #[test]
+    fn missing_allergies_are_named() {
+        let mut answers = complete();
+        answers.remove("allergies");
+        let err = form().validate(&answers).unwrap_err();
+        assert!(matches!(&err, AnswerError::Missing { link_id, .. } if link_id == "allergies"));
+        assert!(err.to_string().contains("ALLERGIES"));
+        answers.insert("allergies".into(), Answer::Text("   ".into()));
+        assert!(
+            matches!(form().validate(&answers), Err(AnswerError::Missing { .. })),
+            "blank is missing"
+        );
+    }
+
+    #[test]
+    fn refusals() {
+        let with = |key: &str, answer| {
+            let mut a = complete();
+            a.insert(key.to_owned(), answer);
+            form().validate(&a)
+        };
+        assert_eq!(
+            with("consent", Answer::Boolean(false)),
+            Err(AnswerError::NoConsent)
+        );
+        assert!(matches!(
+            with("symptoms", Answer::Codes(vec!["fever".into()])),
+            Err(AnswerError::UnknownOption { .. })
+        ));
+        assert!(
+            with(
+                "symptoms",
+                Answer::Codes(vec!["none".into(), "itch".into()])
+            )
+            .is_err()
+        );
+        assert!(with("allergies", Answer::Text("x".repeat(MAX_TEXT + 1))).is_err());
+        assert!(with("consent", Answer::Text("oui".into())).is_err());
+        assert!(with("unknown", Answer::Boolean(true)).is_err());
+    }
+}
