@@ -76,6 +76,8 @@ pub struct CaseParties {
     pub team_id: Uuid,
     /// The resource centre of that team.
     pub centre_id: Uuid,
+    /// False while it is a draft: only its creator knows of it.
+    pub submitted: bool,
 }
 
 /// One role of the caller.
@@ -107,6 +109,9 @@ impl Caller {
         let mut relations = Vec::new();
         if case.requester_id == self.person_id {
             relations.push(Relation::Creator);
+        }
+        if !case.submitted {
+            return relations;
         }
         for r in &self.roles {
             let relation = match r.role {
@@ -206,6 +211,7 @@ mod tests {
             site_id: id(SITE),
             team_id: id(TEAM),
             centre_id: id(CENTRE),
+            submitted: true,
         }
     }
 
@@ -257,6 +263,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_draft_is_its_creators_alone() {
+        let draft = CaseParties {
+            submitted: false,
+            ..case()
+        };
+        assert!(caller(1, Role::Requester, SITE, None, false).may(A::Read, &draft));
+        assert!(!caller(4, Role::Expert, CENTRE, Some(TEAM), false).may(A::Read, &draft));
+        assert!(!caller(6, Role::Coordinator, CENTRE, None, false).may(A::Read, &draft));
+        assert!(!caller(2, Role::Requester, SITE, None, true).may(A::Read, &draft));
     }
 
     #[test]

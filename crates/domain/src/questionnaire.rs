@@ -59,7 +59,8 @@ pub struct Form {
 }
 
 /// An answer to one question.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Answer {
     /// Yes or no.
     Boolean(bool),

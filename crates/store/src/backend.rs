@@ -13,7 +13,9 @@ use crate::{
     DirectoryCounts, Membership, NewOrganization, NewPatient, NewPerson, OrgKey, Organization,
     Person, SeedTeam, Specialty, StoreError, Team,
 };
-pub use crate::{audit::AuditTx, auth::AuthTx, cases::CaseTx, uploads::UploadTx};
+pub use crate::{
+    audit::AuditTx, auth::AuthTx, cases::CaseTx, requests::RequestTx, uploads::UploadTx,
+};
 
 /// A database the store can run on (SQLite, PostgreSQL).
 #[async_trait]
@@ -34,7 +36,7 @@ pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
 /// The `insert_*` primitives insert unless a row with the same key exists
 /// (`ON CONFLICT DO NOTHING`) and say whether they inserted.
 #[async_trait]
-pub trait Tx: DirectoryTx + AuthTx + AuditTx + CaseTx + UploadTx {
+pub trait Tx: DirectoryTx + AuthTx + AuditTx + CaseTx + UploadTx + RequestTx {
     /// Makes every change of the transaction durable.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -25,8 +25,16 @@ pub struct CaseView {
     pub parties: CaseParties,
     /// Its status (FHIR Task status).
     pub status: String,
-    /// When it was filed.
+    /// When it was started.
     pub created_at: Timestamp,
+    /// When it was sent, once sent.
+    pub submitted_at: Option<Timestamp>,
+    /// When the answer is due, once sent.
+    pub deadline: Option<Timestamp>,
+    /// When the patient's consent was recorded.
+    pub consent_at: Option<Timestamp>,
+    /// The questionnaire answers (clinical content), as JSON.
+    pub answers: serde_json::Value,
     /// The patient.
     pub patient: PatientView,
     /// The requesting site's name.
@@ -62,8 +70,10 @@ pub struct NewCase {
     pub team_id: Uuid,
     /// Status.
     pub status: String,
-    /// When filed.
+    /// When started.
     pub created_at: Timestamp,
+    /// A client-chosen key that makes retries return the same case.
+    pub idempotency_key: Option<String>,
 }
 
 /// The case primitives.
@@ -150,6 +160,19 @@ impl Store {
     #[cfg(feature = "contract-tests")]
     pub async fn all_cases_unaudited(&self) -> Result<Vec<CaseView>, StoreError> {
         self.backend().begin().await?.all_cases().await
+    }
+
+    /// Every audit record, for the contract tests only.
+    #[cfg(feature = "contract-tests")]
+    pub async fn audit_trail_unfiltered(&self) -> Vec<audit::AuditRecord> {
+        let mut tx = self
+            .backend()
+            .begin()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        tx.audit_records(0, i64::MAX)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// The latest audit records of the organisations the actor may audit

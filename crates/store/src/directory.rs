@@ -268,6 +268,7 @@ async fn import_case(tx: &mut dyn Tx, case: &crate::SeedCase) -> Result<bool, St
         team_id: team.id,
         status: case.status.clone(),
         created_at: case.created_at,
+        idempotency_key: None,
     };
     tx.insert_case(Uuid::now_v7(), &new).await
 }

@@ -15,6 +15,7 @@ pub mod contract;
 mod directory;
 mod error;
 mod model;
+pub mod requests;
 #[cfg(feature = "sql-rows")]
 pub mod rows;
 mod seed;

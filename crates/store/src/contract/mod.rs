@@ -5,9 +5,11 @@
 
 mod access;
 mod auth;
+mod requests;
 
 pub use access::*;
 pub use auth::*;
+pub use requests::*;
 
 use consilium_domain::{
     Email, Finess, Ins, NamePart, Rpps,
@@ -50,6 +52,10 @@ macro_rules! for_each_contract_test {
             regional_admin_sees_no_case,
             listed_cases_match_the_policy_table,
             every_access_is_audited_and_the_chain_verifies,
+            a_request_is_drafted_then_submitted_once,
+            the_same_key_makes_one_request,
+            patients_are_the_sites_or_new,
+            photos_are_attached_from_ones_own_uploads,
         );
     };
 }

@@ -18,6 +18,10 @@ pub struct CaseRow {
     reference: String,
     status: String,
     created_at: jiff_sqlx::Timestamp,
+    submitted_at: Option<jiff_sqlx::Timestamp>,
+    deadline: Option<jiff_sqlx::Timestamp>,
+    consent_at: Option<jiff_sqlx::Timestamp>,
+    answers: String,
     requester_id: Uuid,
     site_id: Uuid,
     team_id: Uuid,
@@ -46,9 +50,14 @@ impl TryFrom<CaseRow> for CaseView {
                 site_id: row.site_id,
                 team_id: row.team_id,
                 centre_id: row.centre_id,
+                submitted: row.status != "draft",
             },
             status: row.status,
             created_at: row.created_at.to_jiff(),
+            submitted_at: row.submitted_at.map(|t| t.to_jiff()),
+            deadline: row.deadline.map(|t| t.to_jiff()),
+            consent_at: row.consent_at.map(|t| t.to_jiff()),
+            answers: serde_json::from_str(&row.answers).map_err(StoreError::internal)?,
             patient: PatientView {
                 id: row.patient_id,
                 identity: NewPatient {
@@ -69,6 +78,38 @@ impl TryFrom<CaseRow> for CaseView {
                 "{} {}",
                 row.requester_given_names, row.requester_family_name
             ),
+        })
+    }
+}
+
+/// A row of `patients`.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PatientRow {
+    id: Uuid,
+    ins: Option<String>,
+    birth_family_name: String,
+    first_names: String,
+    birth_date: jiff_sqlx::Date,
+    sex: String,
+    identity_status: String,
+}
+
+impl TryFrom<PatientRow> for PatientView {
+    type Error = StoreError;
+    fn try_from(row: PatientRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            identity: NewPatient {
+                ins: optional(row.ins, "patients.ins", Ins::parse)?,
+                birth_family_name: NamePart::parse(&row.birth_family_name)
+                    .map_err(corrupt("patients.birth_family_name"))?,
+                first_names: NamePart::parse(&row.first_names)
+                    .map_err(corrupt("patients.first_names"))?,
+                birth_date: row.birth_date.to_jiff(),
+                sex: Sex::parse(&row.sex).map_err(corrupt("patients.sex"))?,
+                identity_status: IdentityStatus::parse(&row.identity_status)
+                    .map_err(corrupt("patients.identity_status"))?,
+            },
         })
     }
 }

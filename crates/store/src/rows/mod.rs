@@ -10,7 +10,7 @@ mod uploads;
 
 pub use audit::{AuditHeadRow, AuditRow};
 pub use auth::{CallerRoleRow, CounterRow, CredentialsRow, SessionRow, TokenRow};
-pub use cases::CaseRow;
+pub use cases::{CaseRow, PatientRow};
 pub use uploads::{ChunkRow, UploadRow};
 
 use consilium_domain::{

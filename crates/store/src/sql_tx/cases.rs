@@ -7,7 +7,8 @@ macro_rules! impl_case_tx {
     ($tx:ident, $db:ty) => {
         macro_rules! case_select {
             () => {
-                "SELECT c.id, c.reference, c.status, c.created_at, c.requester_id, c.site_id, c.team_id, \
+                "SELECT c.id, c.reference, c.status, c.created_at, c.submitted_at, c.deadline, c.consent_at, \
+                        c.answers, c.requester_id, c.site_id, c.team_id, \
                         t.organization_id AS centre_id, p.id AS patient_id, p.ins, p.birth_family_name, \
                         p.first_names, p.birth_date, p.sex, p.identity_status, s.name AS site_name, \
                         t.name AS team_name, r.given_names AS requester_given_names, \
@@ -24,8 +25,8 @@ macro_rules! impl_case_tx {
         impl $crate::cases::CaseTx for $tx {
             async fn insert_case(&mut self, id: uuid::Uuid, c: &$crate::cases::NewCase) -> Result<bool, $crate::StoreError> {
                 let done = sqlx::query(
-                    "INSERT INTO cases (id, reference, patient_id, requester_id, site_id, team_id, status, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+                    "INSERT INTO cases (id, reference, patient_id, requester_id, site_id, team_id, status, created_at, \
+                     idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
                 )
                 .bind(id)
                 .bind(&c.reference)
@@ -35,6 +36,7 @@ macro_rules! impl_case_tx {
                 .bind(c.team_id)
                 .bind(&c.status)
                 .bind(jiff_sqlx::Timestamp::from(c.created_at))
+                .bind(c.idempotency_key.as_deref())
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
@@ -54,12 +56,12 @@ macro_rules! impl_case_tx {
                 &mut self,
                 person_id: uuid::Uuid,
             ) -> Result<Vec<$crate::cases::CaseView>, $crate::StoreError> {
-                // The read column of CASE_POLICY: creator, site colleague with
-                // sharing on, team expert, centre (or team) coordinator.
+                // The read column of CASE_POLICY: creator, and once sent, site
+                // colleague with sharing on, team expert, centre (or team) coordinator.
                 let rows: Vec<$crate::rows::CaseRow> = sqlx::query_as(concat!(
                     case_select!(),
                     " WHERE c.requester_id = $1 \
-                       OR EXISTS (SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+                       OR c.status <> 'draft' AND (EXISTS (SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.organization_id \
                                   WHERE m.person_id = $1 AND m.role = 'requester' \
                                     AND m.organization_id = c.site_id AND o.sharing_enabled) \
                        OR EXISTS (SELECT 1 FROM memberships m \
@@ -67,7 +69,7 @@ macro_rules! impl_case_tx {
                        OR EXISTS (SELECT 1 FROM memberships m \
                                   WHERE m.person_id = $1 AND m.role = 'coordinator' \
                                     AND m.organization_id = t.organization_id \
-                                    AND (m.team_id IS NULL OR m.team_id = c.team_id)) \
+                                    AND (m.team_id IS NULL OR m.team_id = c.team_id))) \
                      ORDER BY c.id DESC"
                 ))
                 .bind(person_id)

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cases;
 mod directory;
+mod requests;
 mod uploads;
 
 /// Implements [`Tx`](crate::Tx) and its parts for `$tx`, a newtype over
@@ -43,5 +44,6 @@ macro_rules! impl_sql_tx {
         $crate::impl_audit_tx!($tx, $db, $lock);
         $crate::impl_case_tx!($tx, $db);
         $crate::impl_upload_tx!($tx, $db);
+        $crate::impl_request_tx!($tx, $db);
     };
 }

@@ -1,0 +1,408 @@
+//! Filing a tele-expertise request: a draft the requester fills in (patient,
+//! consent, answers, photos), then one submission that routes it to a team
+//! with a deadline. Retrying a submission never makes a second request.
+
+use async_trait::async_trait;
+use consilium_domain::{
+    directory::{Role, SpecialtyCode},
+    questionnaire::{Answer, Answers, Form},
+};
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{
+    NewPatient, OrgKey, Store, StoreError, Team, Tx,
+    audit::{self, AuditEntry, Outcome},
+    auth::Actor,
+    cases::{CaseView, NewCase},
+    directory::{existing_org, existing_team},
+};
+
+/// Which patient a request is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatientChoice {
+    /// One already known to the site.
+    Known(Uuid),
+    /// A new identity (an INS already known is reused).
+    New(NewPatient),
+}
+
+/// What starts a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    /// The patient.
+    pub patient: PatientChoice,
+    /// The specialty asked.
+    pub specialty: SpecialtyCode,
+    /// Another centre than the site's default one, if the requester chose.
+    pub centre: Option<OrgKey>,
+    /// A client-chosen key: the same key returns the same request.
+    pub idempotency_key: Option<String>,
+}
+
+/// A file attached to a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// The upload.
+    pub upload_id: Uuid,
+    /// Which question it answers (`photos`, `ecg`, `documents`).
+    pub item: String,
+    /// Where on the body.
+    pub body_site: Option<String>,
+    /// `overview`, `close_up` or `dermoscopic`.
+    pub photo_kind: Option<String>,
+}
+
+/// The request primitives.
+#[async_trait]
+pub trait RequestTx: Send {
+    /// The team a site sends a specialty to by default.
+    async fn site_route(
+        &mut self,
+        site_id: Uuid,
+        specialty: &SpecialtyCode,
+    ) -> Result<Option<Team>, StoreError>;
+    /// A team by id.
+    async fn team_by_id(&mut self, id: Uuid) -> Result<Option<Team>, StoreError>;
+    /// True when the site knows the patient.
+    async fn patient_at_site(
+        &mut self,
+        patient_id: Uuid,
+        site_id: Uuid,
+    ) -> Result<bool, StoreError>;
+    /// The patients a site knows.
+    async fn site_patients(
+        &mut self,
+        site_id: Uuid,
+    ) -> Result<Vec<crate::cases::PatientView>, StoreError>;
+    /// The request a requester made with this key.
+    async fn case_by_key(
+        &mut self,
+        requester_id: Uuid,
+        key: &str,
+    ) -> Result<Option<Uuid>, StoreError>;
+    /// Replaces a draft's answers and consent; false if not a draft.
+    async fn save_answers(
+        &mut self,
+        case_id: Uuid,
+        answers: &serde_json::Value,
+        consent: Option<(Uuid, Timestamp)>,
+    ) -> Result<bool, StoreError>;
+    /// Moves a draft to `requested`; false if it was not a draft (any more).
+    async fn submit_case(
+        &mut self,
+        case_id: Uuid,
+        at: Timestamp,
+        deadline: Timestamp,
+    ) -> Result<bool, StoreError>;
+    /// Attaches an upload; false if already attached.
+    async fn attach(&mut self, case_id: Uuid, attachment: &Attachment) -> Result<bool, StoreError>;
+    /// A request's attachments.
+    async fn attachments(&mut self, case_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
+}
+
+fn not_found(what: &'static str, key: impl ToString) -> StoreError {
+    StoreError::NotFound {
+        what,
+        key: key.to_string(),
+    }
+}
+
+/// Why a request cannot be submitted.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The answers are incomplete or invalid (names the field).
+    #[error(transparent)]
+    Answers(#[from] consilium_domain::questionnaire::AnswerError),
+    /// Anything else.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Store {
+    /// The patients known to the actor's requesting site.
+    pub async fn site_patients(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<crate::cases::PatientView>, StoreError> {
+        let site = requesting_site(actor)?;
+        self.backend().begin().await?.site_patients(site).await
+    }
+
+    /// Starts a draft request (or returns the one made with the same key).
+    pub async fn start_request(
+        &self,
+        actor: &Actor,
+        new: &NewRequest,
+        now: Timestamp,
+    ) -> Result<CaseView, StoreError> {
+        let site_id = requesting_site(actor)?;
+        let requester_id = actor.caller.person_id;
+        let mut tx = self.backend().begin().await?;
+        if let Some(key) = &new.idempotency_key
+            && let Some(existing) = tx.case_by_key(requester_id, key).await?
+        {
+            return tx
+                .case_view(existing)
+                .await?
+                .ok_or_else(|| not_found("dossier", existing));
+        }
+        let team = match &new.centre {
+            Some(centre) => {
+                let centre = existing_org(tx.as_mut(), centre).await?;
+                existing_team(tx.as_mut(), &centre, &new.specialty).await?
+            }
+            None => tx
+                .site_route(site_id, &new.specialty)
+                .await?
+                .ok_or_else(|| not_found("équipe", &new.specialty))?,
+        };
+        let patient_id = resolve_patient(tx.as_mut(), &new.patient, site_id, now).await?;
+        let id = Uuid::now_v7();
+        let case = NewCase {
+            reference: reference(id, now),
+            patient_id,
+            requester_id,
+            site_id,
+            team_id: team.id,
+            status: "draft".to_owned(),
+            created_at: now,
+            idempotency_key: new.idempotency_key.clone(),
+        };
+        if !tx.insert_case(id, &case).await? {
+            // A concurrent request with the same key won the race: it is the answer.
+            let winner = match &new.idempotency_key {
+                Some(key) => tx.case_by_key(requester_id, key).await?,
+                None => None,
+            };
+            let winner = winner.ok_or(StoreError::Conflict {
+                what: "dossier",
+                key: case.reference,
+            })?;
+            drop(tx);
+            return self.case(actor, winner, now).await;
+        }
+        self.audit_request(
+            tx.as_mut(),
+            actor,
+            Subject {
+                site_id,
+                patient_id,
+                case_id: id,
+            },
+            "case.create",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.case(actor, id, now).await
+    }
+
+    /// Saves a draft's answers (complete or not); consent is recorded with
+    /// who and when the moment it is given.
+    pub async fn save_answers(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        answers: &Answers,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.backend().begin().await?;
+        let case = own_draft(tx.as_mut(), actor, case_id).await?;
+        let consent = matches!(answers.get("consent"), Some(Answer::Boolean(true)))
+            .then_some((actor.caller.person_id, now));
+        let json = serde_json::to_value(answers).map_err(StoreError::internal)?;
+        if !tx.save_answers(case_id, &json, consent).await? {
+            return Err(not_found("brouillon", case_id));
+        }
+        self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.update", now)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Attaches one of the actor's completed uploads to their draft.
+    pub async fn attach_upload(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        attachment: &Attachment,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.backend().begin().await?;
+        let case = own_draft(tx.as_mut(), actor, case_id).await?;
+        let upload = tx.upload(attachment.upload_id).await?;
+        let usable = upload.is_some_and(|u| {
+            u.owner_id == actor.caller.person_id && u.state == crate::uploads::UploadState::Complete
+        });
+        if !usable {
+            return Err(not_found("fichier", attachment.upload_id));
+        }
+        tx.attach(case_id, attachment).await?;
+        self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.attach", now)
+            .await?;
+        tx.commit().await
+    }
+
+    /// A request's attachments, for whoever may read the request.
+    pub async fn attachments(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        self.case(actor, case_id, now).await?;
+        self.backend().begin().await?.attachments(case_id).await
+    }
+
+    /// Submits a draft: the answers must be complete for `form`; the request
+    /// goes to its team with status `requested` and a deadline. Submitting
+    /// again (a double click, a retry, a concurrent request) returns the
+    /// same request unchanged.
+    pub async fn submit_request(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        form: &Form,
+        now: Timestamp,
+    ) -> Result<CaseView, SubmitError> {
+        let mut tx = self.backend().begin().await?;
+        let case = tx
+            .case_view(case_id)
+            .await?
+            .filter(|c| c.parties.requester_id == actor.caller.person_id)
+            .ok_or_else(|| not_found("dossier", case_id))?;
+        if case.status != "draft" {
+            drop(tx);
+            return Ok(self.case(actor, case_id, now).await?);
+        }
+        let answers: Answers =
+            serde_json::from_value(case.answers.clone()).map_err(StoreError::internal)?;
+        let mut with_files = answers.clone();
+        for attachment in tx.attachments(case_id).await? {
+            let entry = with_files
+                .entry(attachment.item)
+                .or_insert_with(|| Answer::Attachments(vec![]));
+            if let Answer::Attachments(ids) = entry {
+                ids.push(attachment.upload_id);
+            }
+        }
+        form.validate(&with_files)?;
+        let team = tx
+            .team_by_id(case.parties.team_id)
+            .await?
+            .ok_or_else(|| not_found("équipe", case.parties.team_id))?;
+        let target = SignedDuration::from_hours(i64::from(team.response_target.hours()));
+        let deadline = now.saturating_add(target).map_err(StoreError::internal)?;
+        if tx.submit_case(case_id, now, deadline).await? {
+            self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.submit", now)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(self.case(actor, case_id, now).await?)
+    }
+
+    async fn audit_request(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        subject: Subject,
+        action: &'static str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let Subject {
+            site_id,
+            patient_id,
+            case_id,
+        } = subject;
+        let entry = AuditEntry {
+            at: now,
+            actor_id: Some(actor.caller.person_id),
+            via: actor.via,
+            organization_id: Some(site_id),
+            patient_id: Some(patient_id),
+            case_id: Some(case_id),
+            object_id: None,
+            action,
+            outcome: Outcome::Success,
+            client: actor.client.clone(),
+        };
+        audit::append(tx, self.audit_key(), entry).await
+    }
+}
+
+/// What an audit record of a request names.
+#[derive(Debug, Clone, Copy)]
+struct Subject {
+    site_id: Uuid,
+    patient_id: Uuid,
+    case_id: Uuid,
+}
+
+impl Subject {
+    fn of(case: &CaseView) -> Self {
+        Self {
+            site_id: case.parties.site_id,
+            patient_id: case.patient.id,
+            case_id: case.id,
+        }
+    }
+}
+
+/// The site the actor files requests for (their first requester role).
+fn requesting_site(actor: &Actor) -> Result<Uuid, StoreError> {
+    actor
+        .caller
+        .roles
+        .iter()
+        .find(|r| r.role == Role::Requester)
+        .map(|r| r.organization_id)
+        .ok_or_else(|| not_found("site requérant", actor.person.email.as_str()))
+}
+
+async fn own_draft(tx: &mut dyn Tx, actor: &Actor, case_id: Uuid) -> Result<CaseView, StoreError> {
+    tx.case_view(case_id)
+        .await?
+        .filter(|c| c.parties.requester_id == actor.caller.person_id && c.status == "draft")
+        .ok_or_else(|| not_found("brouillon", case_id))
+}
+
+async fn resolve_patient(
+    tx: &mut dyn Tx,
+    choice: &PatientChoice,
+    site_id: Uuid,
+    now: Timestamp,
+) -> Result<Uuid, StoreError> {
+    match choice {
+        PatientChoice::Known(id) => {
+            if tx.patient_at_site(*id, site_id).await? {
+                Ok(*id)
+            } else {
+                Err(not_found("patient", id))
+            }
+        }
+        PatientChoice::New(identity) => {
+            let existing = match &identity.ins {
+                Some(ins) => tx.patient_by_ins(ins).await?,
+                None => None,
+            };
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let id = Uuid::now_v7();
+                    tx.insert_patient(id, identity, now).await?;
+                    id
+                }
+            };
+            tx.link_patient_site(id, site_id).await?;
+            Ok(id)
+        }
+    }
+}
+
+/// `TE-2026-4F2A9C`: the year and six characters of the id's random part.
+fn reference(id: Uuid, now: Timestamp) -> String {
+    let year = now.to_zoned(jiff::tz::TimeZone::UTC).year();
+    let random = id.simple().to_string().to_uppercase();
+    format!("TE-{year}-{}", &random[random.len() - 6..])
+}
