@@ -65,10 +65,15 @@ pub fn app_state(
     config: &Config,
     clock: Arc<dyn Clock>,
     metrics: PrometheusHandle,
-) -> AppState {
-    AppState {
+) -> anyhow::Result<AppState> {
+    let forms = Arc::new(
+        consilium_fhir::specialty_forms()
+            .context("questionnaires invalides / invalid questionnaires")?,
+    );
+    Ok(AppState {
         store,
         blobs,
+        forms,
         clock,
         metrics,
         config: Arc::new(WebConfig {
@@ -81,7 +86,7 @@ pub fn app_state(
                 max_pixels: config.upload_max_pixels,
             },
         }),
-    }
+    })
 }
 
 /// Installs the process-wide metrics recorder (once, in `main`'s path).

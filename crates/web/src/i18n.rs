@@ -57,7 +57,11 @@ impl Lang {
     /// A case's status in words.
     pub fn status(self, code: &str) -> &'static str {
         let (fr, en) = match code {
-            "requested" => ("Nouvelle demande", "New request"),
+            "draft" => ("Brouillon", "Draft"),
+            "requested" => (
+                "Envoyée, en attente de prise en charge",
+                "Sent, waiting to be taken",
+            ),
             "accepted" => ("Acceptée", "Accepted"),
             "rejected" => ("Refusée", "Declined"),
             "in-progress" => ("En cours d'expertise", "Being answered"),
@@ -132,6 +136,7 @@ mod tests {
         assert_eq!(Lang::Fr.datetime(&winter), "20/11/2026 à 10:12");
         assert_eq!(Lang::En.datetime(&winter), "20 Nov 2026, 10:12 (Paris)");
         assert_eq!(Lang::Fr.status("on-hold"), "En attente d'informations");
+        assert_eq!(Lang::Fr.status("draft"), "Brouillon");
     }
 
     #[test]

@@ -19,6 +19,16 @@ pub struct WebConfig {
     pub upload_limits: consilium_blobs::image::Limits,
 }
 
+impl AppState {
+    /// The form of a specialty.
+    pub fn form(&self, specialty: &str) -> Option<&consilium_domain::questionnaire::Form> {
+        self.forms
+            .iter()
+            .map(|(_, f)| f)
+            .find(|f| f.specialty.as_str() == specialty)
+    }
+}
+
 impl WebConfig {
     /// True when users reach Consilium over TLS, so cookies are `Secure` and HSTS is sent.
     pub fn behind_tls(&self) -> bool {
@@ -32,6 +42,13 @@ impl WebConfig {
 pub struct AppState {
     /// The store: every use case, on SQLite or PostgreSQL.
     pub store: Store,
+    /// Each specialty's questionnaire (FHIR resource and form), loaded at start.
+    pub forms: Arc<
+        Vec<(
+            consilium_fhir::Questionnaire,
+            consilium_domain::questionnaire::Form,
+        )>,
+    >,
     /// Encrypted files (uploads, thumbnails, reports).
     pub blobs: consilium_blobs::BlobStore,
     /// The source of "now"; a fixed clock in tests.

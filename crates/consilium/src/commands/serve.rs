@@ -44,7 +44,7 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         print_demo_banner(&store, &report, &public_url).await?;
     }
     tracing::info!(%local, database = store.backend_name(), "serving");
-    let state = startup::app_state(store, blobs, &config, clock, metrics);
+    let state = startup::app_state(store, blobs, &config, clock, metrics)?;
     startup::serve(listener, state, shutdown).await
 }
 

@@ -6,5 +6,6 @@ mod auth_http;
 mod cli;
 mod helpers;
 mod http;
+mod requests_http;
 mod store_contract;
 mod uploads;

@@ -11,6 +11,7 @@ pub mod files;
 mod health;
 mod home;
 mod not_found;
+mod requests;
 mod session;
 
 use axum::{
@@ -64,6 +65,12 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
             get(account::password::show).post(account::password::submit),
         )
         .route("/accueil", get(cases::list::show))
+        .route("/demandes/nouvelle", get(requests::new::show))
+        .route("/demandes", post(requests::new::submit))
+        .route(
+            "/demandes/{id}",
+            get(requests::edit::show).post(requests::edit::submit),
+        )
         .route("/dossiers/{id}", get(cases::show::show))
         .route("/admin/utilisateurs", get(admin::users::list))
         .route(

@@ -91,6 +91,7 @@ impl TestApp {
         let blobs = BlobStore::local(blob_dir.path(), Keyring::generate()).unwrap();
         let state = AppState {
             blobs,
+            forms: Arc::new(consilium_fhir::specialty_forms().unwrap()),
             store: store.clone(),
             clock: clock.clone(),
             metrics: PrometheusBuilder::new().build_recorder().handle(),

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::{extract::State, response::Html};
+use consilium_domain::directory::Role;
 use consilium_store::cases::CaseView;
 
 use crate::{
@@ -16,6 +17,7 @@ struct DashboardPage {
     nav: Option<Nav>,
     name: String,
     cases: Vec<CaseView>,
+    requester: bool,
 }
 
 /// `GET /accueil`.
@@ -30,11 +32,13 @@ pub async fn show(
         .cases(actor, state.clock.now())
         .await
         .in_lang(lang)?;
+    let requester = actor.caller.roles.iter().any(|r| r.role == Role::Requester);
     let page = DashboardPage {
         lang,
         nav: Nav::for_actor(actor),
         name: actor.person.display_name(),
         cases,
+        requester,
     };
     Ok(Html(page.render().in_lang(lang)?))
 }

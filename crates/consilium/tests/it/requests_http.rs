@@ -1,0 +1,155 @@
+//! Filing a dermatology request through the pages, on SQLite and PostgreSQL.
+
+use axum::http::StatusCode;
+
+use crate::helpers::{
+    TestApp, body_text,
+    browser_like::{Auth, location},
+};
+
+const CLAIRE: &str = "claire.martin@demo.test"; // GP at Saulieu, routes dermatology to CHU Dijon
+const SOPHIE: &str = "sophie.lambert@demo.test"; // dermatologist at CHU Dijon
+
+fn derm_answers(with_allergies: bool) -> Vec<(&'static str, &'static str)> {
+    let mut fields = vec![
+        ("consent", "true"),
+        ("question", "Lésion pigmentée du dos, mélanome ?"),
+        ("history", "none"),
+        ("treatments__text", "Ramipril 5 mg"),
+        ("body_site", "Dos, région scapulaire gauche"),
+        ("duration", "6-12m"),
+        ("evolution", "growing"),
+        ("symptoms", "itch"),
+        ("symptoms", "colour-change"),
+        ("phototype", "II"),
+        ("skin_cancer_history", "family"),
+    ];
+    if with_allergies {
+        fields.push(("allergies", "none"));
+    }
+    fields
+}
+
+async fn a_gp_files_a_dermatology_request(app: TestApp) {
+    let claire = app.sign_in(CLAIRE).await;
+    let form = body_text(
+        app.get_as("/demandes/nouvelle", Auth::Cookie(&claire))
+            .await,
+    )
+    .await;
+    assert!(
+        form.contains("Nouvelle demande de télé-expertise") && form.contains("Moreau Jeanne Marie"),
+        "{form}"
+    );
+    let key = form
+        .split("name=\"key\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let patient = form
+        .split("name=\"patient\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let step1 = [
+        ("key", key.as_str()),
+        ("specialty", "394582007"),
+        ("patient", patient.as_str()),
+    ];
+    let started = app.post_form("/demandes", Some(&claire), &step1).await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let draft_path = location(&started);
+    let again = app.post_form("/demandes", Some(&claire), &step1).await;
+    assert_eq!(
+        location(&again),
+        draft_path,
+        "the same form sent twice makes one request"
+    );
+
+    let page = body_text(app.get_as(&draft_path, Auth::Cookie(&claire)).await).await;
+    assert!(
+        page.contains("Télé-expertise — dermatologie") && page.contains("Phototype"),
+        "{page}"
+    );
+
+    let mut incomplete = derm_answers(false);
+    incomplete.push(("action", "send"));
+    let refused = app.post_form(&draft_path, Some(&claire), &incomplete).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body_text(refused).await;
+    assert!(
+        html.contains("champ obligatoire manquant") && html.contains("Allergies"),
+        "names the field: {html}"
+    );
+    assert!(html.contains("Ramipril 5 mg"), "what was typed is kept");
+
+    let mut complete = derm_answers(true);
+    complete.push(("action", "send"));
+    let sent = app.post_form(&draft_path, Some(&claire), &complete).await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let case_path = location(&sent);
+    assert!(case_path.starts_with("/dossiers/"));
+    let case = body_text(app.get_as(&case_path, Auth::Cookie(&claire)).await).await;
+    assert!(
+        case.contains("Envoyée, en attente de prise en charge"),
+        "{case}"
+    );
+    assert!(
+        case.contains("Réponse attendue avant le"),
+        "the deadline is shown"
+    );
+    let twice = app.post_form(&draft_path, Some(&claire), &complete).await;
+    assert_eq!(location(&twice), case_path, "sending again changes nothing");
+
+    let sophie = app.sign_in(SOPHIE).await;
+    let id = case_path.trim_start_matches("/dossiers/");
+    let theirs = app
+        .get_as(&format!("/api/cases/{id}"), Auth::Cookie(&sophie))
+        .await;
+    assert_eq!(
+        theirs.status(),
+        StatusCode::OK,
+        "the dermatology team sees it"
+    );
+    let json = body_text(theirs).await;
+    assert!(
+        json.contains("\"status\":\"requested\"") && json.contains("Ramipril"),
+        "{json}"
+    );
+    let list = body_text(app.get_as("/accueil", Auth::Cookie(&claire)).await).await;
+    assert!(
+        list.contains("réponse attendue avant le"),
+        "the requester's list shows the deadline"
+    );
+    app.finish().await;
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(crate::helpers::TestApp::demo_on(crate::helpers::Db::Sqlite).await.unwrap()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(app) = crate::helpers::TestApp::demo_on(crate::helpers::Db::Postgres).await else { return };
+                    super::$name(app).await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_backends!(a_gp_files_a_dermatology_request);

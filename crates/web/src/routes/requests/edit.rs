@@ -1,0 +1,139 @@
+//! `GET /demandes/{id}` and `POST /demandes/{id}`: the draft's questionnaire,
+//! saved as the requester goes, and sent once complete.
+
+use askama::Template;
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use consilium_domain::questionnaire::{Answers, Form};
+use consilium_store::{cases::CaseView, requests::SubmitError};
+use uuid::Uuid;
+
+use super::fields::{Field, answers, fields};
+use crate::{
+    AppState, Lang, SignedIn, WebError,
+    page::{self, InLang, Nav, PageError, localized},
+};
+
+#[derive(Template)]
+#[template(path = "request_edit.html")]
+struct DraftPage {
+    lang: Lang,
+    nav: Option<Nav>,
+    case: CaseView,
+    title: String,
+    fields: Vec<Field>,
+    error: Option<String>,
+    saved: bool,
+}
+
+fn draft_page(
+    lang: Lang,
+    signed_in: &SignedIn,
+    case: CaseView,
+    form: &Form,
+    answers: &Answers,
+) -> DraftPage {
+    DraftPage {
+        lang,
+        nav: Nav::for_actor(&signed_in.actor),
+        title: form.title.clone(),
+        fields: fields(form, answers),
+        case,
+        error: None,
+        saved: false,
+    }
+}
+
+async fn load(
+    state: &AppState,
+    lang: Lang,
+    signed_in: &SignedIn,
+    id: &str,
+) -> Result<Option<(CaseView, Form)>, PageError> {
+    let Ok(id) = Uuid::parse_str(id) else {
+        return Ok(None);
+    };
+    let case = state
+        .store
+        .case(&signed_in.actor, id, state.clock.now())
+        .await
+        .in_lang(lang)?;
+    let team = state
+        .store
+        .teams()
+        .await
+        .in_lang(lang)?
+        .into_iter()
+        .find(|t| t.id == case.parties.team_id);
+    let form = team.and_then(|t| state.form(t.specialty.as_str()).cloned());
+    Ok(form.map(|form| (case, form)))
+}
+
+/// `GET /demandes/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let Some((case, form)) = load(&state, lang, &signed_in, &id).await? else {
+        return Ok(page::not_found(lang));
+    };
+    if case.status != "draft" || case.parties.requester_id != signed_in.actor.caller.person_id {
+        return Ok(Redirect::to(&format!("/dossiers/{}", case.id)).into_response());
+    }
+    let current: Answers = serde_json::from_value(case.answers.clone()).unwrap_or_default();
+    let html = draft_page(lang, &signed_in, case, &form, &current)
+        .render()
+        .in_lang(lang)?;
+    Ok(Html(html).into_response())
+}
+
+/// `POST /demandes/{id}`: `action=save` keeps the draft, `action=send` sends it.
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let Some((case, form)) = load(&state, lang, &signed_in, &id).await? else {
+        return Ok(page::not_found(lang));
+    };
+    let posted = answers(&form, &body);
+    let now = state.clock.now();
+    let actor = &signed_in.actor;
+    if case.status == "draft" {
+        state
+            .store
+            .save_answers(actor, case.id, &posted, now)
+            .await
+            .in_lang(lang)?;
+    }
+    let send = form_urlencoded::parse(&body).any(|(k, v)| k == "action" && v == "send");
+    if !send {
+        let mut page = draft_page(lang, &signed_in, case, &form, &posted);
+        page.saved = true;
+        return Ok(Html(page.render().in_lang(lang)?).into_response());
+    }
+    match state.store.submit_request(actor, case.id, &form, now).await {
+        Ok(sent) => Ok(Redirect::to(&format!("/dossiers/{}", sent.id)).into_response()),
+        Err(SubmitError::Answers(refusal)) => {
+            let mut page = draft_page(lang, &signed_in, case, &form, &posted);
+            page.error = Some(localized(&refusal.to_string(), lang));
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(page.render().in_lang(lang)?),
+            )
+                .into_response())
+        }
+        Err(SubmitError::Store(err)) => Err(PageError {
+            error: WebError::from(err),
+            lang,
+        }),
+    }
+}

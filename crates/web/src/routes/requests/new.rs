@@ -1,0 +1,177 @@
+//! `GET /demandes/nouvelle` and `POST /demandes`: the specialty and the patient.
+
+use askama::Template;
+use axum::{
+    Form,
+    extract::State,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use consilium_domain::{
+    Ins, NamePart,
+    directory::SpecialtyCode,
+    patient::{IdentityStatus, Sex},
+};
+use consilium_store::{
+    NewPatient, StoreError,
+    cases::PatientView,
+    requests::{NewRequest, PatientChoice},
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    AppState, Lang, SignedIn, WebError,
+    page::{InLang, Nav, PageError, localized},
+};
+
+#[derive(Template)]
+#[template(path = "request_new.html")]
+struct NewRequestPage {
+    lang: Lang,
+    nav: Option<Nav>,
+    specialties: Vec<(String, String)>,
+    patients: Vec<PatientView>,
+    key: String,
+    error: Option<String>,
+}
+
+/// The posted first step.
+#[derive(Debug, Deserialize)]
+pub struct NewRequestForm {
+    key: String,
+    specialty: String,
+    patient: String,
+    #[serde(default)]
+    ins: String,
+    #[serde(default)]
+    birth_family_name: String,
+    #[serde(default)]
+    first_names: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    identity_status: String,
+}
+
+async fn render(
+    state: &AppState,
+    lang: Lang,
+    signed_in: &SignedIn,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    let patients = state
+        .store
+        .site_patients(&signed_in.actor)
+        .await
+        .in_lang(lang)?;
+    let specialties = state
+        .store
+        .specialties()
+        .await
+        .in_lang(lang)?
+        .into_iter()
+        .map(|s| {
+            (
+                s.code.to_string(),
+                if lang.is_fr() { s.name_fr } else { s.name_en },
+            )
+        })
+        .collect();
+    let page = NewRequestPage {
+        lang,
+        nav: Nav::for_actor(&signed_in.actor),
+        specialties,
+        patients,
+        // One key per form shown: sending it twice gives the same request.
+        key: Uuid::now_v7().to_string(),
+        error,
+    };
+    Ok(Html(page.render().in_lang(lang)?))
+}
+
+/// `GET /demandes/nouvelle`.
+pub async fn show(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+) -> Result<Html<String>, PageError> {
+    render(&state, lang, &signed_in, None).await
+}
+
+fn new_patient(form: &NewRequestForm) -> Result<NewPatient, String> {
+    let ins = match form.ins.trim() {
+        "" => None,
+        text => Some(Ins::parse(text).map_err(|e| e.to_string())?),
+    };
+    Ok(NewPatient {
+        ins,
+        birth_family_name: NamePart::parse(&form.birth_family_name)
+            .map_err(|e| format!("Nom de naissance : {e}"))?,
+        first_names: NamePart::parse(&form.first_names).map_err(|e| format!("Prénoms : {e}"))?,
+        birth_date: form
+            .birth_date
+            .parse()
+            .map_err(|_| "Date de naissance invalide / invalid birth date".to_owned())?,
+        sex: Sex::parse(&form.sex).map_err(|e| e.to_string())?,
+        identity_status: IdentityStatus::parse(&form.identity_status).map_err(|e| e.to_string())?,
+    })
+}
+
+fn parse(form: &NewRequestForm) -> Result<NewRequest, String> {
+    let specialty = SpecialtyCode::parse(&form.specialty).map_err(|e| e.to_string())?;
+    let patient = if form.patient == "new" {
+        PatientChoice::New(new_patient(form)?)
+    } else {
+        PatientChoice::Known(
+            Uuid::parse_str(&form.patient)
+                .map_err(|_| "Choisissez un patient / choose a patient".to_owned())?,
+        )
+    };
+    Ok(NewRequest {
+        patient,
+        specialty,
+        centre: None,
+        idempotency_key: Some(form.key.chars().take(64).collect()),
+    })
+}
+
+async fn refused(
+    state: &AppState,
+    lang: Lang,
+    signed_in: &SignedIn,
+    message: &str,
+) -> Result<Response, PageError> {
+    let html = render(state, lang, signed_in, Some(localized(message, lang))).await?;
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+/// `POST /demandes`: starts the draft and goes to its questionnaire.
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Form(form): Form<NewRequestForm>,
+) -> Result<Response, PageError> {
+    let new = match parse(&form) {
+        Ok(new) => new,
+        Err(message) => return refused(&state, lang, &signed_in, &message).await,
+    };
+    match state
+        .store
+        .start_request(&signed_in.actor, &new, state.clock.now())
+        .await
+    {
+        Ok(case) => Ok(Redirect::to(&format!("/demandes/{}", case.id)).into_response()),
+        Err(StoreError::NotFound { what: "équipe", .. }) => {
+            let message =
+                "Votre site n'a pas d'équipe pour cette spécialité / no team for this specialty";
+            refused(&state, lang, &signed_in, message).await
+        }
+        Err(err) => Err(PageError {
+            error: WebError::from(err),
+            lang,
+        }),
+    }
+}
