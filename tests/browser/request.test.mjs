@@ -1,0 +1,67 @@
+// A GP files a dermatology request on a phone, as a person would, and we
+// count what it took (inputs and page loads). Photos join this flow with
+// the upload widget.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launchBrowser, phonePage, screenshots, startDemo } from './harness.mjs';
+import { totp } from './totp.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) assert.equal(await server.stop(), 0);
+});
+
+test('a demo GP files a dermatology request from her phone', async () => {
+  const page = await phonePage(browser);
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+  let inputs = 0;
+  const act = async (fn) => { inputs += 1; await fn(); };
+  const claire = (await server.command('user', 'list', '--json')).trim().split('\n').map((l) => JSON.parse(l))
+    .find((u) => u.email === 'claire.martin@demo.test');
+  await page.goto(`${server.url}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill(claire.email);
+  await page.getByLabel('Mot de passe').fill(claire.password);
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Code à 6 chiffres de votre application').fill(totp(claire.totp_secret));
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  const signInLoads = loads;
+
+  inputs = 0;
+  await act(() => page.getByRole('link', { name: 'Nouvelle demande' }).click());
+  await act(() => page.getByLabel('Dermatologie').check());
+  await act(() => page.getByLabel(/Moreau Jeanne Marie/).check());
+  await act(() => page.getByRole('button', { name: 'Continuer' }).click());
+  assert.ok(await page.getByRole('heading', { name: 'Télé-expertise — dermatologie' }).isVisible());
+  const field = (name) => page.locator(`#field-${name}`);
+  await act(() => field('consent').getByLabel('Oui').check());
+  await act(() => field('question').locator('textarea').fill('Lésion pigmentée du dos qui grandit : mélanome ?'));
+  await act(() => field('history').getByLabel('Aucun').check());
+  await act(() => field('treatments').getByLabel('Aucun').check());
+  await act(() => field('allergies').getByLabel('Aucune connue').check());
+  await act(() => field('body_site').locator('input').fill('Dos, omoplate gauche'));
+  await act(() => field('duration').getByLabel('6 à 12 mois').check());
+  await act(() => field('evolution').getByLabel('Augmente de taille').check());
+  await act(() => field('symptoms').getByLabel('Démangeaisons').check());
+  await act(() => field('phototype').getByLabel(/brûle souvent/).check());
+  await act(() => field('skin_cancer_history').getByLabel('Familial', { exact: true }).check());
+  await page.screenshot({ path: join(screenshots, 'request-form-phone-fr.png'), fullPage: true });
+  await act(() => page.getByRole('button', { name: 'Envoyer la demande' }).click());
+  assert.match(new URL(page.url()).pathname, /^\/dossiers\//);
+  assert.match(await page.locator('main').innerText(), /Envoyée, en attente de prise en charge/);
+  assert.match(await page.locator('main').innerText(), /Réponse attendue avant le/);
+  await page.screenshot({ path: join(screenshots, 'request-sent-phone-fr.png'), fullPage: true });
+  const filingLoads = loads - signInLoads;
+  console.log(`filing a dermatology request without photos: ${inputs} inputs, ${filingLoads} page loads`);
+  assert.ok(inputs <= 20, `${inputs} inputs`);
+  assert.ok(filingLoads <= 4, `${filingLoads} page loads`);
+});
