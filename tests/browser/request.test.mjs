@@ -1,6 +1,6 @@
-// A GP files a dermatology request on a phone, as a person would, and we
-// count what it took (inputs and page loads). Photos join this flow with
-// the upload widget.
+// A GP files a dermatology request with three photos on a phone, as a person
+// would, over a connection that drops once, and we count what it took
+// (inputs and page loads).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -19,6 +19,34 @@ after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0);
 });
+
+/** Three photo-like JPEGs (1600 × 1200), drawn by the browser itself. */
+async function photos(page) {
+  const encoded = await page.evaluate(async () => {
+    const out = [];
+    for (let i = 0; i < 3; i += 1) {
+      const canvas = document.createElement('canvas');
+      canvas.width = 1600;
+      canvas.height = 1200;
+      const g = canvas.getContext('2d');
+      for (let y = 0; y < 1200; y += 6) {
+        for (let x = 0; x < 1600; x += 6) {
+          g.fillStyle = `rgb(${(x * 7 + y * 3 + i * 50) % 256},${(x ^ y) % 200},${(120 + i * 40) % 256})`;
+          g.fillRect(x, y, 6, 6);
+        }
+      }
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+      const url = await new Promise((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(blob);
+      });
+      out.push(url.split(',')[1]);
+    }
+    return out;
+  });
+  return encoded.map((b64, i) => ({ name: `lesion-${i + 1}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
+}
 
 test('a demo GP files a dermatology request from her phone', async () => {
   const page = await phonePage(browser);
@@ -54,6 +82,23 @@ test('a demo GP files a dermatology request from her phone', async () => {
   await act(() => field('symptoms').getByLabel('Démangeaisons').check());
   await act(() => field('phototype').getByLabel(/brûle souvent/).check());
   await act(() => field('skin_cancer_history').getByLabel('Familial', { exact: true }).check());
+  // Three photos; the connection drops during the first chunk of one of them.
+  const files = await photos(page);
+  let cut = 0;
+  await page.route('**/files/*', (route) => {
+    if (cut === 0 && route.request().method() === 'PATCH') {
+      cut += 1;
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await act(() => page.locator('#photo_body_site').fill('Dos, omoplate gauche'));
+  await act(() => page.locator('#file-picker').setInputFiles(files));
+  await page.locator('.uploads li.done').nth(2).waitFor({ timeout: 60_000 });
+  assert.equal(cut, 1, 'one upload was cut mid-way and resumed');
+  assert.equal(await page.locator('.uploads progress').count(), 3, 'a progress bar per file');
+  for (const bar of await page.locator('.uploads progress').all()) assert.equal(await bar.getAttribute('value'), '100');
+  assert.equal(await page.locator('.uploads li.done img').count(), 3, 'thumbnails of the cleaned photos');
   await page.screenshot({ path: join(screenshots, 'request-form-phone-fr.png'), fullPage: true });
   await act(() => page.getByRole('button', { name: 'Envoyer la demande' }).click());
   assert.match(new URL(page.url()).pathname, /^\/dossiers\//);
@@ -61,7 +106,7 @@ test('a demo GP files a dermatology request from her phone', async () => {
   assert.match(await page.locator('main').innerText(), /Réponse attendue avant le/);
   await page.screenshot({ path: join(screenshots, 'request-sent-phone-fr.png'), fullPage: true });
   const filingLoads = loads - signInLoads;
-  console.log(`filing a dermatology request without photos: ${inputs} inputs, ${filingLoads} page loads`);
+  console.log(`filing a dermatology request with three photos: ${inputs} inputs, ${filingLoads} page loads`);
   assert.ok(inputs <= 20, `${inputs} inputs`);
   assert.ok(filingLoads <= 4, `${filingLoads} page loads`);
 });

@@ -47,6 +47,9 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .route("/metrics", get(health::metrics))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/favicon.svg", get(assets::favicon))
+        .route("/static/tus.min.js", get(assets::tus_client))
+        .route("/static/upload.js", get(assets::upload_widget))
+        .route("/demandes/{id}/pieces", post(requests::attach::submit))
         .route(
             "/connexion",
             get(session::sign_in::show).post(session::sign_in::submit),

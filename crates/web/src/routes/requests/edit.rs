@@ -8,8 +8,11 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use consilium_domain::questionnaire::{Answers, Form};
-use consilium_store::{cases::CaseView, requests::SubmitError};
+use consilium_domain::questionnaire::{Answers, Form, ItemType};
+use consilium_store::{
+    cases::CaseView,
+    requests::{Attachment, SubmitError},
+};
 use uuid::Uuid;
 
 use super::fields::{Field, answers, fields};
@@ -28,15 +31,27 @@ struct DraftPage {
     fields: Vec<Field>,
     error: Option<String>,
     saved: bool,
+    /// The questionnaire's file question (`photos`, `ecg`, `documents`), if any.
+    files: Option<Field>,
+    attached: Vec<Attachment>,
 }
 
 fn draft_page(
     lang: Lang,
     signed_in: &SignedIn,
-    case: CaseView,
-    form: &Form,
+    (case, form): (CaseView, &Form),
     answers: &Answers,
+    attached: Vec<Attachment>,
 ) -> DraftPage {
+    let files = form.items.iter().find(|i| i.item_type == ItemType::Attachment).map(|i| Field {
+        name: i.link_id.clone(),
+        text: i.text.clone(),
+        kind: "attachment",
+        required: i.required,
+        options: vec![],
+        value: String::new(),
+        checked: false,
+    });
     DraftPage {
         lang,
         nav: Nav::for_actor(&signed_in.actor),
@@ -45,6 +60,8 @@ fn draft_page(
         case,
         error: None,
         saved: false,
+        files,
+        attached,
     }
 }
 
@@ -87,9 +104,8 @@ pub async fn show(
         return Ok(Redirect::to(&format!("/dossiers/{}", case.id)).into_response());
     }
     let current: Answers = serde_json::from_value(case.answers.clone()).unwrap_or_default();
-    let html = draft_page(lang, &signed_in, case, &form, &current)
-        .render()
-        .in_lang(lang)?;
+    let attached = state.store.attachments(&signed_in.actor, case.id, state.clock.now()).await.in_lang(lang)?;
+    let html = draft_page(lang, &signed_in, (case, &form), &current, attached).render().in_lang(lang)?;
     Ok(Html(html).into_response())
 }
 
@@ -115,15 +131,16 @@ pub async fn submit(
             .in_lang(lang)?;
     }
     let send = form_urlencoded::parse(&body).any(|(k, v)| k == "action" && v == "send");
+    let attached = state.store.attachments(actor, case.id, now).await.in_lang(lang)?;
     if !send {
-        let mut page = draft_page(lang, &signed_in, case, &form, &posted);
+        let mut page = draft_page(lang, &signed_in, (case, &form), &posted, attached);
         page.saved = true;
         return Ok(Html(page.render().in_lang(lang)?).into_response());
     }
     match state.store.submit_request(actor, case.id, &form, now).await {
         Ok(sent) => Ok(Redirect::to(&format!("/dossiers/{}", sent.id)).into_response()),
         Err(SubmitError::Answers(refusal)) => {
-            let mut page = draft_page(lang, &signed_in, case, &form, &posted);
+            let mut page = draft_page(lang, &signed_in, (case, &form), &posted, attached);
             page.error = Some(localized(&refusal.to_string(), lang));
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
