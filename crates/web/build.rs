@@ -12,8 +12,13 @@ fn main() -> std::io::Result<()> {
     match fs::read(&source) {
         Ok(bytes) => fs::write(out.join("tus.min.js"), bytes),
         Err(_) => {
-            println!("cargo:warning=web/node_modules is missing: run `npm ci --prefix web` for photo uploads");
-            fs::write(out.join("tus.min.js"), b"window.consiliumTusMissing = true;\n")
+            println!(
+                "cargo:warning=web/node_modules is missing: run `npm ci --prefix web` for photo uploads"
+            );
+            fs::write(
+                out.join("tus.min.js"),
+                b"window.consiliumTusMissing = true;\n",
+            )
         }
     }
 }

@@ -27,10 +27,16 @@ pub async fn favicon() -> impl IntoResponse {
 
 /// `GET /static/tus.min.js`: the tus client from npm, embedded at build time.
 pub async fn tus_client() -> impl IntoResponse {
-    asset("text/javascript; charset=utf-8", include_str!(concat!(env!("OUT_DIR"), "/tus.min.js")))
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!(concat!(env!("OUT_DIR"), "/tus.min.js")),
+    )
 }
 
 /// `GET /static/upload.js`: the upload widget of the request page.
 pub async fn upload_widget() -> impl IntoResponse {
-    asset("text/javascript; charset=utf-8", include_str!("../../static/upload.js"))
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/upload.js"),
+    )
 }

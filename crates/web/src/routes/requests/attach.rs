@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{AppState, SignedIn, WebError, page::localized, Lang};
+use crate::{AppState, Lang, SignedIn, WebError, page::localized};
 
 /// The widget's form.
 #[derive(Debug, Deserialize)]
@@ -29,7 +29,11 @@ const KINDS: [&str; 3] = ["overview", "close_up", "dermoscopic"];
 const ITEMS: [&str; 3] = ["photos", "ecg", "documents"];
 
 fn refused(status: StatusCode, message: String) -> Response {
-    (status, Json(json!({ "code": "invalid", "message": message }))).into_response()
+    (
+        status,
+        Json(json!({ "code": "invalid", "message": message })),
+    )
+        .into_response()
 }
 
 /// Attaches and says how the photo looks (the retake hint).
@@ -41,12 +45,26 @@ pub async fn submit(
     Form(form): Form<AttachForm>,
 ) -> Response {
     let (Ok(case_id), Ok(upload_id)) = (Uuid::parse_str(&id), Uuid::parse_str(&form.upload)) else {
-        return refused(StatusCode::NOT_FOUND, lang.t("Introuvable", "Not found").into());
+        return refused(
+            StatusCode::NOT_FOUND,
+            lang.t("Introuvable", "Not found").into(),
+        );
     };
-    if !ITEMS.contains(&form.item.as_str()) || !(form.photo_kind.is_empty() || KINDS.contains(&form.photo_kind.as_str())) {
-        return refused(StatusCode::UNPROCESSABLE_ENTITY, lang.t("Type de pièce inconnu", "Unknown kind of file").into());
+    if !ITEMS.contains(&form.item.as_str())
+        || !(form.photo_kind.is_empty() || KINDS.contains(&form.photo_kind.as_str()))
+    {
+        return refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.t("Type de pièce inconnu", "Unknown kind of file")
+                .into(),
+        );
     }
-    let body_site: String = form.body_site.chars().filter(|c| !c.is_control()).take(200).collect();
+    let body_site: String = form
+        .body_site
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     let attachment = Attachment {
         upload_id,
         item: form.item,
@@ -54,18 +72,38 @@ pub async fn submit(
         photo_kind: Some(form.photo_kind).filter(|k| !k.is_empty()),
     };
     let now = state.clock.now();
-    if let Err(err) = state.store.attach_upload(&signed_in.actor, case_id, &attachment, now).await {
+    if let Err(err) = state
+        .store
+        .attach_upload(&signed_in.actor, case_id, &attachment, now)
+        .await
+    {
         let web = WebError::from(err);
         return refused(web.status(), localized(&web.to_string(), lang));
     }
-    let upload = state.store.upload(&signed_in.actor, upload_id, now).await.ok();
+    let upload = state
+        .store
+        .upload(&signed_in.actor, upload_id, now)
+        .await
+        .ok();
     let file = upload.and_then(|u| u.file);
     let hint = file.as_ref().and_then(|f| f.hint.clone());
     let hint_text = hint.as_deref().map(|h| match h {
-        "blurred" => lang.t("Photo probablement floue : la reprendre ?", "Photo probably blurred: retake it?"),
-        "too_dark" => lang.t("Photo trop sombre : la reprendre avec plus de lumière ?", "Photo too dark: retake with more light?"),
-        _ => lang.t("Photo surexposée : la reprendre sans flash ?", "Photo overexposed: retake without flash?"),
+        "blurred" => lang.t(
+            "Photo probablement floue : la reprendre ?",
+            "Photo probably blurred: retake it?",
+        ),
+        "too_dark" => lang.t(
+            "Photo trop sombre : la reprendre avec plus de lumière ?",
+            "Photo too dark: retake with more light?",
+        ),
+        _ => lang.t(
+            "Photo surexposée : la reprendre sans flash ?",
+            "Photo overexposed: retake without flash?",
+        ),
     });
-    let thumbnail = file.filter(|f| f.thumbnail_key.is_some()).map(|_| format!("/files/{upload_id}/vignette"));
-    Json(json!({ "ok": true, "hint": hint, "hint_text": hint_text, "thumbnail": thumbnail })).into_response()
+    let thumbnail = file
+        .filter(|f| f.thumbnail_key.is_some())
+        .map(|_| format!("/files/{upload_id}/vignette"));
+    Json(json!({ "ok": true, "hint": hint, "hint_text": hint_text, "thumbnail": thumbnail }))
+        .into_response()
 }

@@ -43,15 +43,19 @@ fn draft_page(
     answers: &Answers,
     attached: Vec<Attachment>,
 ) -> DraftPage {
-    let files = form.items.iter().find(|i| i.item_type == ItemType::Attachment).map(|i| Field {
-        name: i.link_id.clone(),
-        text: i.text.clone(),
-        kind: "attachment",
-        required: i.required,
-        options: vec![],
-        value: String::new(),
-        checked: false,
-    });
+    let files = form
+        .items
+        .iter()
+        .find(|i| i.item_type == ItemType::Attachment)
+        .map(|i| Field {
+            name: i.link_id.clone(),
+            text: i.text.clone(),
+            kind: "attachment",
+            required: i.required,
+            options: vec![],
+            value: String::new(),
+            checked: false,
+        });
     DraftPage {
         lang,
         nav: Nav::for_actor(&signed_in.actor),
@@ -104,8 +108,14 @@ pub async fn show(
         return Ok(Redirect::to(&format!("/dossiers/{}", case.id)).into_response());
     }
     let current: Answers = serde_json::from_value(case.answers.clone()).unwrap_or_default();
-    let attached = state.store.attachments(&signed_in.actor, case.id, state.clock.now()).await.in_lang(lang)?;
-    let html = draft_page(lang, &signed_in, (case, &form), &current, attached).render().in_lang(lang)?;
+    let attached = state
+        .store
+        .attachments(&signed_in.actor, case.id, state.clock.now())
+        .await
+        .in_lang(lang)?;
+    let html = draft_page(lang, &signed_in, (case, &form), &current, attached)
+        .render()
+        .in_lang(lang)?;
     Ok(Html(html).into_response())
 }
 
@@ -131,7 +141,11 @@ pub async fn submit(
             .in_lang(lang)?;
     }
     let send = form_urlencoded::parse(&body).any(|(k, v)| k == "action" && v == "send");
-    let attached = state.store.attachments(actor, case.id, now).await.in_lang(lang)?;
+    let attached = state
+        .store
+        .attachments(actor, case.id, now)
+        .await
+        .in_lang(lang)?;
     if !send {
         let mut page = draft_page(lang, &signed_in, (case, &form), &posted, attached);
         page.saved = true;

@@ -164,7 +164,9 @@ pub async fn submit(
         .await
     {
         Ok(case) => Ok(Redirect::to(&format!("/demandes/{}", case.id)).into_response()),
-        Err(StoreError::NotFound { what: "équipe", .. }) => {
+        Err(StoreError::NotFound {
+            what: "équipe", ..
+        }) => {
             let message =
                 "Votre site n'a pas d'équipe pour cette spécialité / no team for this specialty";
             refused(&state, lang, &signed_in, message).await
