@@ -100,6 +100,8 @@ pub trait RequestTx: Send {
     async fn attach(&mut self, case_id: Uuid, attachment: &Attachment) -> Result<bool, StoreError>;
     /// A request's attachments.
     async fn attachments(&mut self, case_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
+    /// The request an upload is attached to.
+    async fn case_of_upload(&mut self, upload_id: Uuid) -> Result<Option<Uuid>, StoreError>;
 }
 
 fn not_found(what: &'static str, key: impl ToString) -> StoreError {

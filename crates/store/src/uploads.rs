@@ -10,6 +10,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use uuid::Uuid;
 
+use consilium_domain::access::CaseAction;
+
 use crate::{
     Store, StoreError,
     audit::{self, AuditEntry, Outcome},
@@ -394,7 +396,8 @@ impl Store {
     }
 
     /// The stored file of a complete upload (or its thumbnail), decrypted,
-    /// with its media type; for its owner (cases will widen this).
+    /// with its media type: for its uploader, and once attached to a
+    /// request, for whoever may read that request. Anyone else: not found.
     pub async fn read_upload(
         &self,
         actor: &Actor,
@@ -403,28 +406,52 @@ impl Store {
         thumbnail: bool,
         now: Timestamp,
     ) -> Result<(Vec<u8>, String), UploadError> {
-        let upload = self.upload(actor, id, now).await?;
-        let file = upload.file.ok_or(StoreError::NotFound {
+        let mut tx = self.backend().begin().await?;
+        let upload = tx.upload(id).await?;
+        let case = match tx.case_of_upload(id).await? {
+            Some(case_id) => tx.case_view(case_id).await?,
+            None => None,
+        };
+        let owner = upload
+            .as_ref()
+            .is_some_and(|u| u.owner_id == actor.caller.person_id);
+        let via_case = case
+            .as_ref()
+            .filter(|c| actor.caller.may(CaseAction::Read, &c.parties));
+        let file = upload
+            .and_then(|u| u.file)
+            .filter(|_| owner || via_case.is_some());
+        let entry = AuditEntry {
+            at: now,
+            actor_id: Some(actor.caller.person_id),
+            via: actor.via,
+            organization_id: via_case
+                .and_then(|c| actor.caller.acting_for(&c.parties))
+                .or_else(|| actor.caller.home_organization()),
+            patient_id: via_case.map(|c| c.patient.id),
+            case_id: via_case.map(|c| c.id),
+            object_id: Some(id),
+            action: "binary.read",
+            outcome: if file.is_some() {
+                Outcome::Success
+            } else {
+                Outcome::Denied
+            },
+            client: actor.client.clone(),
+        };
+        audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+        tx.commit().await?;
+        let missing = || StoreError::NotFound {
             what: "fichier",
             key: id.to_string(),
-        })?;
+        };
+        let file = file.ok_or_else(missing)?;
         let (key, media_type) = match (thumbnail, &file.thumbnail_key) {
             (true, Some(t)) => (t.clone(), "image/jpeg".to_owned()),
-            (true, None) => {
-                return Err(StoreError::NotFound {
-                    what: "vignette",
-                    key: id.to_string(),
-                }
-                .into());
-            }
+            (true, None) => return Err(missing().into()),
             (false, _) => (file.blob_key.clone(), file.media_type.clone()),
         };
-        let bytes = blobs.get(&key).await?;
-        let mut tx = self.backend().begin().await?;
-        self.audit_upload(tx.as_mut(), actor, id, "binary.read", Outcome::Success, now)
-            .await?;
-        tx.commit().await?;
-        Ok((bytes, media_type))
+        Ok((blobs.get(&key).await?, media_type))
     }
 
     async fn audit_upload(

@@ -8,4 +8,5 @@ mod helpers;
 mod http;
 mod requests_http;
 mod store_contract;
+mod upload_server;
 mod uploads;

@@ -130,6 +130,14 @@ macro_rules! impl_request_tx {
                 Ok(one_row(done))
             }
 
+            async fn case_of_upload(&mut self, upload_id: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::StoreError> {
+                sqlx::query_scalar("SELECT case_id FROM case_attachments WHERE upload_id = $1")
+                    .bind(upload_id)
+                    .fetch_optional(&mut *self.0)
+                    .await
+                    .map_err($crate::rows::db_error)
+            }
+
             async fn attachments(&mut self, case_id: uuid::Uuid) -> Result<Vec<$crate::requests::Attachment>, $crate::StoreError> {
                 let rows: Vec<(uuid::Uuid, String, Option<String>, Option<String>)> = sqlx::query_as(
                     "SELECT upload_id, item, body_site, photo_kind FROM case_attachments WHERE case_id = $1 ORDER BY upload_id",
