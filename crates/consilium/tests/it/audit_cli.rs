@@ -227,7 +227,7 @@ async fn tokens_work_until_revoked(storage: Storage) {
     storage.finish().await;
 }
 
-macro_rules! on_both_backends {
+macro_rules! on_both_storages {
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(
@@ -249,7 +249,7 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(
+on_both_storages!(
     edited_row_is_named,
     truncated_tail_is_detected,
     tokens_work_until_revoked

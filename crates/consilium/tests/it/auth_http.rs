@@ -342,28 +342,6 @@ async fn unauthenticated_and_cross_site(app: TestApp) {
     app.finish().await;
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(crate::helpers::TestApp::demo_on(crate::helpers::Db::Sqlite).await.unwrap()).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(app) = crate::helpers::TestApp::demo_on(crate::helpers::Db::Postgres).await else { return };
-                    super::$name(app).await;
-                }
-            )+
-        }
-    };
-}
-
 on_both_backends!(
     sign_in_pages,
     ten_wrong_passwords_lock,

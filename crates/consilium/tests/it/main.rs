@@ -1,6 +1,30 @@
 //! The one integration-test binary: a file per feature, helpers shared.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic
 
+/// Runs each named `async fn(TestApp)` of the calling module on SQLite and on
+/// PostgreSQL, as `<module>::sqlite::<name>` and `<module>::postgres::<name>`.
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(crate::helpers::TestApp::demo_on(crate::helpers::Db::Sqlite).await.unwrap()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(app) = crate::helpers::TestApp::demo_on(crate::helpers::Db::Postgres).await else { return };
+                    super::$name(app).await;
+                }
+            )+
+        }
+    };
+}
+
 mod audit_cli;
 mod auth_http;
 mod cli;

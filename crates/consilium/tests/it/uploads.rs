@@ -387,28 +387,6 @@ async fn a_flipped_byte_fails_the_read(app: TestApp) {
     app.finish().await;
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(crate::helpers::TestApp::demo_on(crate::helpers::Db::Sqlite).await.unwrap()).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(app) = crate::helpers::TestApp::demo_on(crate::helpers::Db::Postgres).await else { return };
-                    super::$name(app).await;
-                }
-            )+
-        }
-    };
-}
-
 on_both_backends!(
     resumable_upload_strips_gps_and_seals_everything,
     others_cannot_see_or_touch_an_upload,

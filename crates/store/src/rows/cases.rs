@@ -58,20 +58,16 @@ impl TryFrom<CaseRow> for CaseView {
             deadline: row.deadline.map(|t| t.to_jiff()),
             consent_at: row.consent_at.map(|t| t.to_jiff()),
             answers: serde_json::from_str(&row.answers).map_err(StoreError::internal)?,
-            patient: PatientView {
+            patient: PatientRow {
                 id: row.patient_id,
-                identity: NewPatient {
-                    ins: optional(row.ins, "patients.ins", Ins::parse)?,
-                    birth_family_name: NamePart::parse(&row.birth_family_name)
-                        .map_err(corrupt("patients.birth_family_name"))?,
-                    first_names: NamePart::parse(&row.first_names)
-                        .map_err(corrupt("patients.first_names"))?,
-                    birth_date: row.birth_date.to_jiff(),
-                    sex: Sex::parse(&row.sex).map_err(corrupt("patients.sex"))?,
-                    identity_status: IdentityStatus::parse(&row.identity_status)
-                        .map_err(corrupt("patients.identity_status"))?,
-                },
-            },
+                ins: row.ins,
+                birth_family_name: row.birth_family_name,
+                first_names: row.first_names,
+                birth_date: row.birth_date,
+                sex: row.sex,
+                identity_status: row.identity_status,
+            }
+            .try_into()?,
             site_name: row.site_name,
             team_name: row.team_name,
             requester_name: format!(
