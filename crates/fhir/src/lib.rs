@@ -2,5 +2,6 @@
 //! use, and their mapping to and from the domain. No HTTP here.
 
 pub mod questionnaire;
+pub mod request;
 
 pub use questionnaire::{Questionnaire, specialty_forms};

@@ -240,7 +240,14 @@ impl Store {
         if !usable {
             return Err(not_found("fichier", attachment.upload_id));
         }
-        tx.attach(case_id, attachment).await?;
+        if !tx.attach(case_id, attachment).await?
+            && tx.case_of_upload(attachment.upload_id).await? != Some(case_id)
+        {
+            return Err(StoreError::Conflict {
+                what: "fichier",
+                key: attachment.upload_id.to_string(),
+            });
+        }
         self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.attach", now)
             .await?;
         tx.commit().await

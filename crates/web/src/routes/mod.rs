@@ -41,6 +41,13 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .merge(uploads)
         .route("/files/{id}/vignette", get(files::thumbnail::show))
         .route("/fhir/r4/Binary/{id}", get(fhir::binary::show))
+        .route(
+            "/fhir/r4",
+            post(fhir::transaction::submit).layer(DefaultBodyLimit::max(upload_body_limit)),
+        )
+        .route("/fhir/r4/metadata", get(fhir::metadata::show))
+        .route("/fhir/r4/Task", get(fhir::search::tasks))
+        .route("/fhir/r4/{resource_type}/{id}", get(fhir::read::show))
         .route("/", get(home::show))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

@@ -58,6 +58,16 @@ impl IntoResponse for TusError {
 }
 
 impl TusError {
+    /// Its status.
+    pub fn status(&self) -> StatusCode {
+        self.0
+    }
+
+    /// Its sentence.
+    pub fn message(&self) -> &str {
+        &self.1
+    }
+
     fn bad(message: &str) -> Self {
         Self(StatusCode::BAD_REQUEST, message.to_owned())
     }
