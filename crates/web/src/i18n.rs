@@ -45,6 +45,21 @@ impl Lang {
         }
     }
 
+    /// How long ago `at` was, roughly, as people say it.
+    pub fn since(self, at: &jiff::Timestamp, now: &jiff::Timestamp) -> String {
+        let minutes = now.duration_since(*at).as_secs().max(0) / 60;
+        let (n, fr, en) = match minutes {
+            0..=59 => (minutes, "min", "min"),
+            60..=2879 => (minutes / 60, "h", "h"),
+            _ => (minutes / 1440, "j", "d"),
+        };
+        if self.is_fr() {
+            format!("il y a {n} {fr}")
+        } else {
+            format!("{n} {en} ago")
+        }
+    }
+
     /// A calendar date (a birth date).
     pub fn date(self, date: &jiff::civil::Date) -> String {
         if self.is_fr() {
@@ -65,7 +80,10 @@ impl Lang {
             "accepted" => ("Acceptée", "Accepted"),
             "rejected" => ("Refusée", "Declined"),
             "in-progress" => ("En cours d'expertise", "Being answered"),
-            "on-hold" => ("En attente d'informations", "Waiting for information"),
+            "on-hold" => (
+                "Question de l'expert en attente de réponse",
+                "Expert's question waiting for an answer",
+            ),
             "completed" => ("Terminée", "Completed"),
             "cancelled" => ("Annulée", "Cancelled"),
             _ => ("Statut inconnu", "Unknown status"),
@@ -135,7 +153,14 @@ mod tests {
         assert_eq!(Lang::Fr.datetime(&summer), "01/07/2026 à 10:00");
         assert_eq!(Lang::Fr.datetime(&winter), "20/11/2026 à 10:12");
         assert_eq!(Lang::En.datetime(&winter), "20 Nov 2026, 10:12 (Paris)");
-        assert_eq!(Lang::Fr.status("on-hold"), "En attente d'informations");
+        assert_eq!(
+            Lang::Fr.status("on-hold"),
+            "Question de l'expert en attente de réponse"
+        );
+        let now: jiff::Timestamp = "2026-11-23T10:00:00Z".parse().unwrap();
+        let sent: jiff::Timestamp = "2026-11-23T07:00:00Z".parse().unwrap();
+        assert_eq!(Lang::Fr.since(&sent, &now), "il y a 3 h");
+        assert_eq!(Lang::En.since(&sent, &now), "3 h ago");
         assert_eq!(Lang::Fr.status("draft"), "Brouillon");
     }
 

@@ -127,7 +127,55 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
         list.contains("réponse attendue avant le"),
         "the requester's list shows the deadline"
     );
+    assert!(
+        list.contains("envoyée il y a 0 min"),
+        "and the time since sending: {list}"
+    );
+
+    // Another centre than the usual one, if it offers the specialty.
+    let besancon = centre_id(&app, "25990001").await;
+    let fields = [
+        ("key", "k-besancon"),
+        ("specialty", "394582007"),
+        ("patient", patient.as_str()),
+        ("centre", besancon.as_str()),
+    ];
+    let elsewhere = app.post_form("/demandes", Some(&claire), &fields).await;
+    let draft = body_text(
+        app.get_as(&location(&elsewhere), Auth::Cookie(&claire))
+            .await,
+    )
+    .await;
+    assert!(draft.contains("Dermatologie — CHU Besançon"), "{draft}");
+    let nevers = centre_id(&app, "58990001").await;
+    let fields = [
+        ("key", "k-nevers"),
+        ("specialty", "394579002"),
+        ("patient", patient.as_str()),
+        ("centre", nevers.as_str()),
+    ];
+    let refused = app.post_form("/demandes", Some(&claire), &fields).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Nevers has no cardiology"
+    );
+    assert!(
+        body_text(refused)
+            .await
+            .contains("équipe de cette spécialité au centre choisi")
+    );
     app.finish().await;
+}
+
+async fn centre_id(app: &TestApp, finess_body: &str) -> String {
+    let finess = consilium_domain::Finess::from_body(finess_body).unwrap();
+    app.store
+        .organization(&consilium_store::OrgKey::Finess(finess))
+        .await
+        .unwrap()
+        .id
+        .to_string()
 }
 
 on_both_backends!(a_gp_files_a_dermatology_request);

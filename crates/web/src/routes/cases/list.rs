@@ -18,6 +18,7 @@ struct DashboardPage {
     name: String,
     cases: Vec<CaseView>,
     requester: bool,
+    now: jiff::Timestamp,
 }
 
 /// `GET /accueil`.
@@ -39,6 +40,7 @@ pub async fn show(
         name: actor.person.display_name(),
         cases,
         requester,
+        now: state.clock.now(),
     };
     Ok(Html(page.render().in_lang(lang)?))
 }

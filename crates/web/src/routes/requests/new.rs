@@ -8,11 +8,11 @@ use axum::{
 };
 use consilium_domain::{
     Ins, NamePart,
-    directory::SpecialtyCode,
+    directory::{OrganizationKind, SpecialtyCode},
     patient::{IdentityStatus, Sex},
 };
 use consilium_store::{
-    NewPatient, StoreError,
+    NewPatient, OrgKey, StoreError,
     cases::PatientView,
     requests::{NewRequest, PatientChoice},
 };
@@ -30,6 +30,7 @@ struct NewRequestPage {
     lang: Lang,
     nav: Option<Nav>,
     specialties: Vec<(String, String)>,
+    centres: Vec<(String, String)>,
     patients: Vec<PatientView>,
     key: String,
     error: Option<String>,
@@ -41,6 +42,8 @@ pub struct NewRequestForm {
     key: String,
     specialty: String,
     patient: String,
+    #[serde(default)]
+    centre: String,
     #[serde(default)]
     ins: String,
     #[serde(default)]
@@ -79,10 +82,20 @@ async fn render(
             )
         })
         .collect();
+    let centres = state
+        .store
+        .organizations()
+        .await
+        .in_lang(lang)?
+        .into_iter()
+        .filter(|o| o.kind == OrganizationKind::ResourceCentre)
+        .map(|o| (o.id.to_string(), o.name.to_string()))
+        .collect();
     let page = NewRequestPage {
         lang,
         nav: Nav::for_actor(&signed_in.actor),
         specialties,
+        centres,
         patients,
         // One key per form shown: sending it twice gives the same request.
         key: Uuid::now_v7().to_string(),
@@ -129,10 +142,16 @@ fn parse(form: &NewRequestForm) -> Result<NewRequest, String> {
                 .map_err(|_| "Choisissez un patient / choose a patient".to_owned())?,
         )
     };
+    let centre = match form.centre.as_str() {
+        "" => None,
+        id => Some(OrgKey::Id(
+            Uuid::parse_str(id).map_err(|_| "Centre inconnu / unknown centre".to_owned())?,
+        )),
+    };
     Ok(NewRequest {
         patient,
         specialty,
-        centre: None,
+        centre,
         idempotency_key: Some(form.key.chars().take(64).collect()),
     })
 }
@@ -167,8 +186,7 @@ pub async fn submit(
         Err(StoreError::NotFound {
             what: "équipe", ..
         }) => {
-            let message =
-                "Votre site n'a pas d'équipe pour cette spécialité / no team for this specialty";
+            let message = "Pas d'équipe de cette spécialité au centre choisi (ou sur la route habituelle du site) / no team of this specialty at that centre";
             refused(&state, lang, &signed_in, message).await
         }
         Err(err) => Err(PageError {
