@@ -15,23 +15,6 @@ const HELENE: &str = "helene.garnier@demo.test"; // regional admin
 const CELINE: &str = "celine.fournier@demo.test"; // coordinator and org admin, CHU Dijon
 const SOPHIE: &str = "sophie.lambert@demo.test"; // dermatologist, CHU Dijon
 
-async fn token_for(app: &TestApp, email: &str) -> String {
-    let email = consilium_domain::Email::parse(email).unwrap();
-    let (secret, _) = app
-        .store
-        .create_token(
-            &email,
-            SignedDuration::from_hours(1),
-            "test",
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
-    secret.expose().to_owned()
-}
-
-use consilium_domain::Clock as _;
-
 async fn sign_in_pages(app: TestApp) {
     let form = app.get_as("/connexion", Auth::None).await;
     assert_eq!(form.status(), StatusCode::OK);
@@ -146,8 +129,7 @@ async fn ten_wrong_passwords_lock(app: TestApp) {
 
 async fn requesters_get_404_on_each_others_cases(app: TestApp) {
     let (claire, pierre) = (app.sign_in(CLAIRE).await, app.sign_in(PIERRE).await);
-    let (claire_token, pierre_token) =
-        (token_for(&app, CLAIRE).await, token_for(&app, PIERRE).await);
+    let (claire_token, pierre_token) = (app.bearer(CLAIRE).await, app.bearer(PIERRE).await);
     let mine = app.case_id("TE-2026-0001").await; // Claire's
     let theirs = app.case_id("TE-2026-0002").await; // Pierre's
     for (own, other, cookie, token) in [
@@ -195,7 +177,7 @@ async fn requesters_get_404_on_each_others_cases(app: TestApp) {
 
 async fn regional_admin_gets_404_on_every_case(app: TestApp) {
     let session = app.sign_in(HELENE).await;
-    let token = token_for(&app, HELENE).await;
+    let token = app.bearer(HELENE).await;
     for reference in [
         "TE-2026-0001",
         "TE-2026-0002",
@@ -223,7 +205,7 @@ async fn regional_admin_gets_404_on_every_case(app: TestApp) {
 
 async fn password_change_ends_other_sessions_and_tokens(app: TestApp) {
     let (phone, desk) = (app.sign_in(CLAIRE).await, app.sign_in(CLAIRE).await);
-    let token = token_for(&app, CLAIRE).await;
+    let token = app.bearer(CLAIRE).await;
     assert_eq!(
         app.get_as("/api/me", Auth::Bearer(&token)).await.status(),
         StatusCode::OK

@@ -41,17 +41,6 @@ impl TestApp {
         };
         self.request(request.body(body).unwrap()).await
     }
-
-    async fn bearer(&self, email: &str) -> String {
-        let email = consilium_domain::Email::parse(email).unwrap();
-        let now = consilium_domain::Clock::now(self.clock.as_ref());
-        let (secret, _) = self
-            .store
-            .create_token(&email, jiff::SignedDuration::from_hours(1), "fhir", now)
-            .await
-            .unwrap();
-        secret.expose().to_owned()
-    }
 }
 
 fn bundle(with_allergies: bool, binary_id: &str, inline: &str) -> Value {

@@ -39,17 +39,6 @@ impl TestApp {
         self.request(request.body(Body::from(body)).unwrap()).await
     }
 
-    async fn token(&self, email: &str) -> String {
-        let email = consilium_domain::Email::parse(email).unwrap();
-        let now = consilium_domain::Clock::now(self.clock.as_ref());
-        let (secret, _) = self
-            .store
-            .create_token(&email, jiff::SignedDuration::from_hours(1), "t", now)
-            .await
-            .unwrap();
-        secret.expose().to_owned()
-    }
-
     /// Creates an upload of `length` bytes; returns its path.
     async fn create_upload(&self, token: &str, length: usize) -> String {
         let metadata = format!(
@@ -128,7 +117,7 @@ fn id_of(path: &str) -> &str {
 }
 
 async fn resumable_upload_strips_gps_and_seals_everything(app: TestApp) {
-    let token = app.token(CLAIRE).await;
+    let token = app.bearer(CLAIRE).await;
     let options = app.tus("OPTIONS", "/files/", &token, &[], vec![]).await;
     assert_eq!(options.status(), StatusCode::NO_CONTENT);
     assert!(
@@ -222,7 +211,7 @@ async fn resumable_upload_strips_gps_and_seals_everything(app: TestApp) {
 }
 
 async fn others_cannot_see_or_touch_an_upload(app: TestApp) {
-    let (claire, pierre) = (app.token(CLAIRE).await, app.token(PIERRE).await);
+    let (claire, pierre) = (app.bearer(CLAIRE).await, app.bearer(PIERRE).await);
     let photo = testdata::jpeg_with_gps(320, 240);
     let path = app.upload_file(&claire, &photo, 4096).await;
     let binary = format!("/fhir/r4/Binary/{}", id_of(&path));
@@ -260,7 +249,7 @@ async fn others_cannot_see_or_touch_an_upload(app: TestApp) {
 }
 
 async fn protocol_errors(app: TestApp) {
-    let token = app.token(CLAIRE).await;
+    let token = app.bearer(CLAIRE).await;
     let no_version = Request::post("/files/")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header("upload-length", "10")
@@ -321,7 +310,7 @@ async fn protocol_errors(app: TestApp) {
 }
 
 async fn bombs_heic_and_creation_with_upload(app: TestApp) {
-    let token = app.token(CLAIRE).await;
+    let token = app.bearer(CLAIRE).await;
     let bomb = testdata::png_header_only(20_000, 20_000);
     let path = app.create_upload(&token, bomb.len()).await;
     let refused = app.patch(&token, &path, 0, &bomb).await;
@@ -354,7 +343,7 @@ async fn bombs_heic_and_creation_with_upload(app: TestApp) {
 }
 
 async fn a_flipped_byte_fails_the_read(app: TestApp) {
-    let token = app.token(CLAIRE).await;
+    let token = app.bearer(CLAIRE).await;
     let path = app
         .upload_file(&token, &testdata::jpeg_with_gps(200, 150), 100_000)
         .await;

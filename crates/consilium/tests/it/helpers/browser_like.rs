@@ -108,6 +108,22 @@ impl TestApp {
         cookie
     }
 
+    /// A one-hour API token acting as `email`.
+    pub async fn bearer(&self, email: &str) -> String {
+        let email = Email::parse(email).unwrap();
+        let (secret, _) = self
+            .store
+            .create_token(
+                &email,
+                SignedDuration::from_hours(1),
+                "test",
+                self.clock.now(),
+            )
+            .await
+            .unwrap();
+        secret.expose().to_owned()
+    }
+
     /// The id of a demo case.
     pub async fn case_id(&self, reference: &str) -> Uuid {
         let cases = self.store.all_cases_unaudited().await.unwrap();
