@@ -111,18 +111,12 @@ impl Store {
             (Some(_), Some(_)) => Outcome::Success,
         };
         let entry = AuditEntry {
-            at: now,
-            actor_id: Some(actor.caller.person_id),
-            via: actor.via,
             organization_id: readable
                 .and_then(|c| actor.caller.acting_for(&c.parties))
                 .or_else(|| actor.caller.home_organization()),
             patient_id: readable.map(|c| c.patient.id),
             case_id: Some(id),
-            object_id: None,
-            action: "case.read",
-            outcome,
-            client: actor.client.clone(),
+            ..AuditEntry::by(actor, "case.read", outcome, now)
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
@@ -139,18 +133,7 @@ impl Store {
     pub async fn cases(&self, actor: &Actor, now: Timestamp) -> Result<Vec<CaseView>, StoreError> {
         let mut tx = self.backend().begin().await?;
         let cases = tx.readable_cases(actor.caller.person_id).await?;
-        let entry = AuditEntry {
-            at: now,
-            actor_id: Some(actor.caller.person_id),
-            via: actor.via,
-            organization_id: actor.caller.home_organization(),
-            patient_id: None,
-            case_id: None,
-            object_id: None,
-            action: "case.search",
-            outcome: Outcome::Success,
-            client: actor.client.clone(),
-        };
+        let entry = AuditEntry::by(actor, "case.search", Outcome::Success, now);
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
         Ok(cases)

@@ -325,16 +325,10 @@ impl Store {
             case_id,
         } = subject;
         let entry = AuditEntry {
-            at: now,
-            actor_id: Some(actor.caller.person_id),
-            via: actor.via,
             organization_id: Some(site_id),
             patient_id: Some(patient_id),
             case_id: Some(case_id),
-            object_id: None,
-            action,
-            outcome: Outcome::Success,
-            client: actor.client.clone(),
+            ..AuditEntry::by(actor, action, Outcome::Success, now)
         };
         audit::append(tx, self.audit_key(), entry).await
     }

@@ -422,22 +422,22 @@ impl Store {
             .and_then(|u| u.file)
             .filter(|_| owner || via_case.is_some());
         let entry = AuditEntry {
-            at: now,
-            actor_id: Some(actor.caller.person_id),
-            via: actor.via,
             organization_id: via_case
                 .and_then(|c| actor.caller.acting_for(&c.parties))
                 .or_else(|| actor.caller.home_organization()),
             patient_id: via_case.map(|c| c.patient.id),
             case_id: via_case.map(|c| c.id),
             object_id: Some(id),
-            action: "binary.read",
-            outcome: if file.is_some() {
-                Outcome::Success
-            } else {
-                Outcome::Denied
-            },
-            client: actor.client.clone(),
+            ..AuditEntry::by(
+                actor,
+                "binary.read",
+                if file.is_some() {
+                    Outcome::Success
+                } else {
+                    Outcome::Denied
+                },
+                now,
+            )
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
@@ -464,16 +464,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let entry = AuditEntry {
-            at: now,
-            actor_id: Some(actor.caller.person_id),
-            via: actor.via,
-            organization_id: actor.caller.home_organization(),
-            patient_id: None,
-            case_id: None,
             object_id: Some(upload_id),
-            action,
-            outcome,
-            client: actor.client.clone(),
+            ..AuditEntry::by(actor, action, outcome, now)
         };
         audit::append(tx, self.audit_key(), entry).await
     }

@@ -127,6 +127,30 @@ pub struct AuditEntry {
     pub client: ClientInfo,
 }
 
+impl AuditEntry {
+    /// What `actor` did, for their home organisation, naming no patient,
+    /// case or object yet (set those with struct update syntax).
+    pub fn by(
+        actor: &crate::auth::Actor,
+        action: &'static str,
+        outcome: Outcome,
+        at: Timestamp,
+    ) -> Self {
+        Self {
+            at,
+            actor_id: Some(actor.caller.person_id),
+            via: actor.via,
+            organization_id: actor.caller.home_organization(),
+            patient_id: None,
+            case_id: None,
+            object_id: None,
+            action,
+            outcome,
+            client: actor.client.clone(),
+        }
+    }
+}
+
 /// A stored record.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditRecord {

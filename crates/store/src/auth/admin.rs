@@ -102,16 +102,8 @@ impl Store {
         let allowed =
             actor.caller.may_manage(&target_orgs) && tx.person(person_id).await?.is_some();
         let mut entry = AuditEntry {
-            at: now,
-            actor_id: Some(actor.caller.person_id),
-            via: actor.via,
             organization_id: actor.caller.administered_organizations().first().copied(),
-            patient_id: None,
-            case_id: None,
-            object_id: None,
-            action,
-            outcome: Outcome::Success,
-            client: actor.client.clone(),
+            ..AuditEntry::by(actor, action, Outcome::Success, now)
         };
         if !allowed {
             entry.outcome = Outcome::Denied;
