@@ -7,9 +7,11 @@ pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod directory;
+pub mod expertise;
 pub mod identifiers;
 pub mod patient;
 pub mod questionnaire;
+pub mod report;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use identifiers::{Email, Finess, IdError, Ins, NamePart, Rpps};
