@@ -117,6 +117,35 @@ pub enum AnswerError {
 }
 
 impl Form {
+    /// The answers as (question, answer) text lines, in the form's order,
+    /// options by their display text; consent and files are left out (the
+    /// page and the report show them apart).
+    pub fn answer_lines(&self, answers: &Answers) -> Vec<(String, String)> {
+        self.items
+            .iter()
+            .filter(|item| item.link_id != "consent")
+            .filter_map(|item| {
+                let text = match answers.get(&item.link_id)? {
+                    Answer::Boolean(yes) => if *yes { "Oui" } else { "Non" }.to_owned(),
+                    Answer::Text(text) => text.clone(),
+                    Answer::Codes(codes) => codes
+                        .iter()
+                        .map(|code| {
+                            item.options
+                                .iter()
+                                .find(|(c, _)| c == code)
+                                .map_or(code.as_str(), |(_, display)| display.as_str())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Answer::Attachments(_) => return None,
+                };
+                Some((item.text.clone(), text))
+            })
+            .filter(|(_, text)| !text.trim().is_empty())
+            .collect()
+    }
+
     /// The question with this id.
     pub fn item(&self, link_id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.link_id == link_id)

@@ -2,8 +2,11 @@
 //! one, and the list a person sees. Every read, search and refusal is audited.
 
 use async_trait::async_trait;
-use consilium_domain::access::{CaseAction, CaseParties};
-use jiff::Timestamp;
+use consilium_domain::{
+    access::{CaseAction, CaseParties},
+    expertise::{TaskState, TaskStatus, Urgency},
+};
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -43,6 +46,63 @@ pub struct CaseView {
     pub team_name: String,
     /// The requester's name.
     pub requester_name: String,
+    /// The expert who owns it, once assigned or taken.
+    pub owner_id: Option<Uuid>,
+    /// Their name.
+    pub owner_name: Option<String>,
+    /// While on hold: the time that was left when the clock stopped.
+    pub hold_remaining: Option<SignedDuration>,
+    /// True once an advice was sent.
+    pub answered: bool,
+    /// Why it was declined, while it is.
+    pub status_reason: Option<String>,
+    /// `routine` or `urgent` (FHIR `ServiceRequest.priority`).
+    pub priority: String,
+    /// Bumped by every move (optimistic concurrency).
+    #[serde(skip)]
+    pub revision: i32,
+    /// The requesting site's kind (practice, nursing home…).
+    pub site_kind: String,
+    /// The requesting site's FINESS.
+    pub site_finess: Option<String>,
+    /// The specialty asked (SNOMED CT).
+    pub specialty_code: String,
+    /// The resource centre's name.
+    pub centre_name: String,
+    /// The resource centre's FINESS.
+    pub centre_finess: Option<String>,
+    /// How many files are attached.
+    pub attachment_count: i64,
+}
+
+impl CaseView {
+    /// Where the request stands, for the state machine.
+    pub fn task_state(&self) -> Result<TaskState, StoreError> {
+        Ok(TaskState {
+            status: TaskStatus::parse(&self.status)
+                .ok_or_else(|| StoreError::internal(format!("cases.status {}", self.status)))?,
+            team_id: self.parties.team_id,
+            owner_id: self.owner_id,
+            deadline: self.deadline,
+            hold_remaining: self.hold_remaining,
+            answered: self.answered,
+            status_reason: self.status_reason.clone(),
+        })
+    }
+
+    /// The time left at `now` (frozen while on hold; negative when late).
+    pub fn time_left(&self, now: Timestamp) -> Option<SignedDuration> {
+        self.deadline
+            .map(|due| due.duration_since(now))
+            .or(self.hold_remaining)
+    }
+
+    /// Red when late, amber under 12 hours, calm otherwise or on hold.
+    pub fn urgency(&self, now: Timestamp) -> Urgency {
+        let running =
+            self.deadline.is_some() && TaskStatus::parse(&self.status).is_some_and(|s| s.is_open());
+        Urgency::of(self.time_left(now), running)
+    }
 }
 
 /// A patient as a case shows it.

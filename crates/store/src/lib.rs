@@ -14,6 +14,7 @@ pub mod cases;
 pub mod contract;
 mod directory;
 mod error;
+pub mod expertise;
 mod model;
 pub mod requests;
 #[cfg(feature = "sql-rows")]

@@ -302,8 +302,24 @@ impl Store {
             .await?
             .ok_or_else(|| not_found("équipe", case.parties.team_id))?;
         let target = SignedDuration::from_hours(i64::from(team.response_target.hours()));
-        let deadline = now.saturating_add(target).map_err(StoreError::internal)?;
+        // Whole seconds: stored as text on SQLite, text order is time order.
+        let deadline = now
+            .saturating_add(target)
+            .and_then(|d| d.round(jiff::Unit::Second))
+            .map_err(StoreError::internal)?;
         if tx.submit_case(case_id, now, deadline).await? {
+            tx.insert_event(&crate::expertise::StatusEvent {
+                id: Uuid::now_v7(),
+                case_id,
+                at: now,
+                actor_id: Some(actor.caller.person_id),
+                actor_name: None,
+                step: "submit".to_owned(),
+                from_status: "draft".to_owned(),
+                to_status: "requested".to_owned(),
+                detail: None,
+            })
+            .await?;
             self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.submit", now)
                 .await?;
             tx.commit().await?;

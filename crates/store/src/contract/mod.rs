@@ -5,10 +5,12 @@
 
 mod access;
 mod auth;
+mod expertise;
 mod requests;
 
 pub use access::*;
 pub use auth::*;
+pub use expertise::*;
 pub use requests::*;
 
 use consilium_domain::{
@@ -56,6 +58,8 @@ macro_rules! for_each_contract_test {
             the_same_key_makes_one_request,
             patients_are_the_sites_or_new,
             photos_are_attached_from_ones_own_uploads,
+            the_expert_path_with_a_stopped_clock_and_versioned_reports,
+            concurrent_takes_make_one_owner,
         );
     };
 }

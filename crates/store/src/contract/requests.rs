@@ -19,7 +19,7 @@ use crate::{
     uploads::Incoming,
 };
 
-fn form() -> Form {
+pub(super) fn form() -> Form {
     let item = |id: &str, item_type, required| Item {
         link_id: id.into(),
         text: id.to_uppercase(),
@@ -46,7 +46,7 @@ fn form() -> Form {
     }
 }
 
-fn answers(with_allergies: bool) -> Answers {
+pub(super) fn answers(with_allergies: bool) -> Answers {
     let mut answers = Answers::from([
         ("consent".to_owned(), Answer::Boolean(true)),
         ("question".to_owned(), Answer::Text("Mélanome ?".into())),
@@ -57,19 +57,19 @@ fn answers(with_allergies: bool) -> Answers {
     answers
 }
 
-async fn signed_in(store: &Store, address: &str, step: i64) -> Actor {
+pub(super) async fn signed_in(store: &Store, address: &str, step: i64) -> Actor {
     let secret = credentials(store, address, true).await.unwrap();
     let at = now() + SignedDuration::from_secs(30 * step);
     let token = sign_in_at(store, address, &secret, at).await;
     actor(store, &token, at).await
 }
 
-async fn known_patient(store: &Store, requester: &Actor) -> PatientChoice {
+pub(super) async fn known_patient(store: &Store, requester: &Actor) -> PatientChoice {
     let patients = store.site_patients(requester).await.unwrap();
     PatientChoice::Known(patients[0].id)
 }
 
-fn derm(patient: PatientChoice, key: Option<&str>) -> NewRequest {
+pub(super) fn derm(patient: PatientChoice, key: Option<&str>) -> NewRequest {
     NewRequest {
         patient,
         specialty: SpecialtyCode::parse(SpecialtyCode::DERMATOLOGY).unwrap(),

@@ -3,6 +3,7 @@ use consilium_domain::{
     access::CaseParties,
     patient::{IdentityStatus, Sex},
 };
+use jiff::SignedDuration;
 use uuid::Uuid;
 
 use super::{corrupt, optional};
@@ -37,6 +38,20 @@ pub struct CaseRow {
     team_name: String,
     requester_given_names: String,
     requester_family_name: String,
+    owner_id: Option<Uuid>,
+    owner_given_names: Option<String>,
+    owner_family_name: Option<String>,
+    hold_remaining_secs: Option<i64>,
+    answered: bool,
+    status_reason: Option<String>,
+    priority: String,
+    revision: i32,
+    site_kind: String,
+    site_finess: Option<String>,
+    specialty_code: String,
+    centre_name: String,
+    centre_finess: Option<String>,
+    attachment_count: i64,
 }
 
 impl TryFrom<CaseRow> for CaseView {
@@ -74,6 +89,22 @@ impl TryFrom<CaseRow> for CaseView {
                 "{} {}",
                 row.requester_given_names, row.requester_family_name
             ),
+            owner_id: row.owner_id,
+            owner_name: row
+                .owner_given_names
+                .zip(row.owner_family_name)
+                .map(|(given, family)| format!("{given} {family}")),
+            hold_remaining: row.hold_remaining_secs.map(SignedDuration::from_secs),
+            answered: row.answered,
+            status_reason: row.status_reason,
+            priority: row.priority,
+            revision: row.revision,
+            site_kind: row.site_kind,
+            site_finess: row.site_finess,
+            specialty_code: row.specialty_code,
+            centre_name: row.centre_name,
+            centre_finess: row.centre_finess,
+            attachment_count: row.attachment_count,
         })
     }
 }

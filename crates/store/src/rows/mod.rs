@@ -6,11 +6,16 @@
 mod audit;
 mod auth;
 mod cases;
+mod expertise;
 mod uploads;
 
 pub use audit::{AuditHeadRow, AuditRow};
 pub use auth::{CallerRoleRow, CounterRow, CredentialsRow, SessionRow, TokenRow};
 pub use cases::{CaseRow, PatientRow};
+pub use expertise::{
+    AdviceRow, AppointmentRow, ChoiceRow, CountRow, EventRow, MessageRow, MessageUploadRow,
+    ReportRow,
+};
 pub use uploads::{ChunkRow, UploadRow};
 
 use consilium_domain::{

@@ -12,12 +12,19 @@ macro_rules! impl_case_tx {
                         t.organization_id AS centre_id, p.id AS patient_id, p.ins, p.birth_family_name, \
                         p.first_names, p.birth_date, p.sex, p.identity_status, s.name AS site_name, \
                         t.name AS team_name, r.given_names AS requester_given_names, \
-                        r.family_name AS requester_family_name \
+                        r.family_name AS requester_family_name, c.owner_id, \
+                        ow.given_names AS owner_given_names, ow.family_name AS owner_family_name, \
+                        c.hold_remaining_secs, c.answered, c.status_reason, c.priority, c.revision, \
+                        s.kind AS site_kind, s.finess AS site_finess, t.specialty_code, \
+                        ce.name AS centre_name, ce.finess AS centre_finess, \
+                        (SELECT COUNT(*) FROM case_attachments a WHERE a.case_id = c.id) AS attachment_count \
                  FROM cases c \
                  JOIN teams t ON t.id = c.team_id \
+                 JOIN organizations ce ON ce.id = t.organization_id \
                  JOIN patients p ON p.id = c.patient_id \
                  JOIN organizations s ON s.id = c.site_id \
-                 JOIN people r ON r.id = c.requester_id"
+                 JOIN people r ON r.id = c.requester_id \
+                 LEFT JOIN people ow ON ow.id = c.owner_id"
             };
         }
 

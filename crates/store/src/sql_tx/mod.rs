@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cases;
 mod directory;
+mod expertise;
 mod requests;
 mod uploads;
 
@@ -45,5 +46,6 @@ macro_rules! impl_sql_tx {
         $crate::impl_case_tx!($tx, $db);
         $crate::impl_upload_tx!($tx, $db);
         $crate::impl_request_tx!($tx, $db);
+        $crate::impl_expertise_tx!($tx, $db);
     };
 }

@@ -1,0 +1,397 @@
+//! The expert's side, on every backend: queue, steps, clock, thread,
+//! advice versions, appointment, reports, and who gets nothing.
+
+use std::sync::Arc;
+
+use consilium_blobs::{BlobStore, Keyring, image::Limits, testdata};
+use consilium_domain::{
+    expertise::{Advice, FlowError, Step, Visit},
+    report::{RenderError, RenderReport, Report},
+};
+use jiff::{SignedDuration, Timestamp};
+use uuid::Uuid;
+
+use super::{
+    access::access_seed,
+    now,
+    requests::{answers, derm, form, known_patient, signed_in},
+};
+use crate::{
+    Store, StoreError,
+    auth::Actor,
+    cases::CaseView,
+    expertise::{MessageKind, NewAppointment, NewMessage, QueueFilter, ReportKit, StepError},
+    requests::Attachment,
+    uploads::Incoming,
+};
+
+/// A stand-in for the typst renderer (tested in its own crate): the PDF's
+/// "text" is what the report states, so the store's part can be checked.
+#[derive(Debug)]
+struct TextReports;
+
+impl RenderReport for TextReports {
+    fn render(&self, r: &Report) -> Result<Vec<u8>, RenderError> {
+        let place = r.appointment.as_ref().map_or("", |a| a.place.as_str());
+        Ok(format!(
+            "%PDF {} v{} advice v{} {} RPPS {} {} {} photos:{} {place}",
+            r.reference,
+            r.version,
+            r.advice_version,
+            r.patient.birth_family_name,
+            r.expert.rpps.clone().unwrap_or_default(),
+            r.advice.hypothesis,
+            r.advice.visit.label_fr(),
+            r.photos.len(),
+        )
+        .into_bytes())
+    }
+}
+
+fn at(hours: i64) -> Timestamp {
+    now() + SignedDuration::from_hours(hours)
+}
+
+async fn sent_request(store: &Store, requester: &Actor, when: Timestamp) -> CaseView {
+    let patient = known_patient(store, requester).await;
+    let draft = store
+        .start_request(requester, &derm(patient, None), when)
+        .await
+        .unwrap();
+    store
+        .save_answers(requester, draft.id, &answers(true), when)
+        .await
+        .unwrap();
+    store
+        .submit_request(requester, draft.id, &form(), when)
+        .await
+        .unwrap()
+}
+
+async fn uploaded_photo(store: &Store, blobs: &BlobStore, owner: &Actor) -> Uuid {
+    let photo = testdata::jpeg_with_gps(300, 200);
+    let upload = store
+        .create_upload(owner, photo.len() as u64, serde_json::json!({}), now())
+        .await
+        .unwrap();
+    let incoming = Incoming {
+        id: upload.id,
+        offset: 0,
+        bytes: &photo,
+    };
+    store
+        .append_upload(owner, blobs, Limits::default(), incoming, now())
+        .await
+        .unwrap();
+    upload.id
+}
+
+fn message(body: &str, attachments: Vec<Attachment>) -> NewMessage {
+    NewMessage {
+        body: body.into(),
+        asks_photos: true,
+        attachments,
+        idempotency_key: None,
+    }
+}
+
+fn advice(hypothesis: &str, visit: Visit) -> Advice {
+    Advice::new(hypothesis, "L82", "Surveillance simple", visit, "").unwrap()
+}
+
+fn not_found<T: std::fmt::Debug>(result: Result<T, StepError>) -> bool {
+    matches!(result, Err(StepError::Store(StoreError::NotFound { .. })))
+}
+
+pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: Store) {
+    store.import_directory(&access_seed(), now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = BlobStore::local(dir.path(), Keyring::generate()).unwrap();
+    let kit = ReportKit {
+        blobs: &blobs,
+        renderer: Arc::new(TextReports),
+        forms: vec![],
+    };
+    let requester = signed_in(&store, "requester@demo.test", 0).await;
+    let expert = signed_in(&store, "expert@demo.test", 0).await;
+    let coordinator = signed_in(&store, "coordination@demo.test", 0).await;
+    let stranger = signed_in(&store, "other.requester@demo.test", 0).await;
+
+    let later = sent_request(&store, &requester, at(1)).await;
+    let case = sent_request(&store, &requester, at(0)).await;
+    let queue = store
+        .queue(
+            &expert,
+            &QueueFilter {
+                limit: 50,
+                ..QueueFilter::default()
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    let order: Vec<Uuid> = queue.entries.iter().map(|c| c.id).collect();
+    let (first, second) = (
+        order.iter().position(|id| *id == case.id).unwrap(),
+        order.iter().position(|id| *id == later.id).unwrap(),
+    );
+    assert!(first < second, "soonest deadline first");
+    let requested = i64::try_from(queue.entries.len()).unwrap();
+    assert_eq!(queue.counts, vec![("requested".to_owned(), requested)]);
+    assert!(requested >= 2);
+    let none = store
+        .queue(
+            &stranger,
+            &QueueFilter {
+                limit: 50,
+                ..QueueFilter::default()
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert!(none.entries.is_empty(), "a requester serves no queue");
+
+    let taken = store
+        .move_request(&expert, case.id, &Step::Take, at(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        (taken.status.as_str(), taken.owner_id),
+        ("accepted", Some(expert.caller.person_id))
+    );
+    let due = case.deadline.unwrap();
+
+    // The question stops the clock with the time that was left.
+    store
+        .send_message(
+            &expert,
+            case.id,
+            MessageKind::Question,
+            &message("Une photo de plus ?", vec![]),
+            at(10),
+        )
+        .await
+        .unwrap();
+    let on_hold = store.case(&requester, case.id, at(11)).await.unwrap();
+    assert_eq!(
+        (on_hold.status.as_str(), on_hold.deadline),
+        ("on-hold", None)
+    );
+    assert_eq!(on_hold.hold_remaining, Some(due.duration_since(at(10))));
+    // A day later the requester answers with a photo: the clock resumes.
+    let photo = uploaded_photo(&store, &blobs, &requester).await;
+    let attachment = Attachment {
+        upload_id: photo,
+        item: "photos".into(),
+        body_site: Some("Dos".into()),
+        photo_kind: Some("overview".into()),
+    };
+    store
+        .send_message(
+            &requester,
+            case.id,
+            MessageKind::Reply,
+            &message("Voici", vec![attachment]),
+            at(34),
+        )
+        .await
+        .unwrap();
+    let resumed = store.case(&expert, case.id, at(34)).await.unwrap();
+    assert_eq!(resumed.status, "in-progress");
+    assert_eq!(
+        resumed.deadline,
+        Some(due + SignedDuration::from_hours(24)),
+        "24 h on hold added"
+    );
+
+    // Strangers and wrong steps.
+    assert!(not_found(
+        store
+            .case_file(&stranger, case.id, at(35))
+            .await
+            .map_err(StepError::from)
+    ));
+    assert!(not_found(
+        store
+            .send_message(
+                &stranger,
+                case.id,
+                MessageKind::Reply,
+                &message("?", vec![]),
+                at(35)
+            )
+            .await
+    ));
+    assert!(matches!(
+        store
+            .move_request(&expert, case.id, &Step::Close, at(35))
+            .await,
+        Err(StepError::Forbidden)
+    ));
+    assert!(matches!(
+        store
+            .propose_visit(&coordinator, &kit, case.id, &visit_at(at(200)), at(35))
+            .await,
+        Err(StepError::Flow(FlowError::NoVisitAsked))
+    ));
+
+    // The advice, then the visit, then a correction: three report versions.
+    let v1 = store
+        .advise(
+            &expert,
+            &kit,
+            case.id,
+            &advice("Kératose séborrhéique", Visit::WithinMonth),
+            at(36),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (v1.version, v1.author_rpps.as_deref()),
+        (1, Some("10990000019"))
+    );
+    store
+        .propose_visit(&coordinator, &kit, case.id, &visit_at(at(200)), at(37))
+        .await
+        .unwrap();
+    let v2 = store
+        .advise(
+            &expert,
+            &kit,
+            case.id,
+            &advice("Mélanome à exclure", Visit::WithinWeek),
+            at(38),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    let file = store.case_file(&requester, case.id, at(39)).await.unwrap();
+    assert_eq!(file.advices.len(), 2, "both versions stay");
+    assert_eq!(file.advices[0].advice.hypothesis, "Kératose séborrhéique");
+    assert_eq!(
+        file.reports.iter().map(|r| r.version).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert_eq!(file.appointments.len(), 1);
+    assert_eq!(file.files.len(), 1, "the reply's photo is in the file");
+    assert_eq!(
+        file.messages
+            .iter()
+            .map(|m| m.kind.as_str())
+            .collect::<Vec<_>>(),
+        vec!["question", "reply", "advice", "advice"]
+    );
+    assert_eq!(file.messages[1].upload_ids, vec![photo]);
+
+    let (_, _, first_pdf) = store
+        .read_report(&requester, &blobs, file.reports[0].id, at(39))
+        .await
+        .unwrap();
+    let first_pdf = String::from_utf8(first_pdf).unwrap();
+    assert!(
+        first_pdf.contains("advice v1") && first_pdf.contains("Kératose"),
+        "{first_pdf}"
+    );
+    assert!(
+        first_pdf.contains("RPPS 10990000019") && first_pdf.contains("photos:1"),
+        "{first_pdf}"
+    );
+    let (_, _, last_pdf) = store
+        .read_report(&expert, &blobs, file.reports[2].id, at(39))
+        .await
+        .unwrap();
+    let last_pdf = String::from_utf8(last_pdf).unwrap();
+    assert!(
+        last_pdf.contains("advice v2") && last_pdf.contains("Salle 12"),
+        "{last_pdf}"
+    );
+    assert!(not_found(
+        store
+            .read_report(&stranger, &blobs, file.reports[0].id, at(39))
+            .await
+    ));
+
+    let closed = store
+        .move_request(&requester, case.id, &Step::Close, at(40))
+        .await
+        .unwrap();
+    assert_eq!(closed.status, "completed");
+    let history = store
+        .case_file(&expert, case.id, at(41))
+        .await
+        .unwrap()
+        .history;
+    let steps: Vec<&str> = history.iter().map(|e| e.step.as_str()).collect();
+    assert_eq!(
+        steps,
+        [
+            "submit",
+            "take",
+            "ask",
+            "reply",
+            "advise",
+            "propose-visit",
+            "advise",
+            "close"
+        ]
+    );
+    assert!(history.iter().all(|e| e.actor_name.is_some()));
+}
+
+fn visit_at(when: Timestamp) -> NewAppointment {
+    NewAppointment {
+        starts_at: when,
+        place: "CHU, dermatologie, Salle 12".into(),
+        instructions: "Venir à jeun".into(),
+    }
+}
+
+pub async fn concurrent_takes_make_one_owner(store: Store) {
+    store.import_directory(&access_seed(), now()).await.unwrap();
+    let requester = signed_in(&store, "requester@demo.test", 0).await;
+    let expert = signed_in(&store, "expert@demo.test", 0).await;
+    let case = sent_request(&store, &requester, now()).await;
+    let (a, b) = tokio::join!(
+        store.move_request(&expert, case.id, &Step::Take, at(1)),
+        store.move_request(&expert, case.id, &Step::Take, at(1)),
+    );
+    assert_eq!(
+        usize::from(a.is_ok()) + usize::from(b.is_ok()),
+        1,
+        "{a:?} {b:?}"
+    );
+    let takes = store
+        .audit_trail_unfiltered()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "case.take")
+        .count();
+    assert_eq!(takes, 1);
+    // Declining needs a reason and changes nothing without one.
+    let blank = Step::Decline {
+        reason: " ".into(),
+        transfer_to: None,
+    };
+    assert!(matches!(
+        store.move_request(&expert, case.id, &blank, at(2)).await,
+        Err(StepError::Flow(FlowError::ReasonMissing))
+    ));
+    let declined = store
+        .move_request(
+            &expert,
+            case.id,
+            &Step::Decline {
+                reason: "Hors de mon champ".into(),
+                transfer_to: None,
+            },
+            at(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (declined.status.as_str(), declined.owner_id),
+        ("rejected", None)
+    );
+    assert_eq!(declined.status_reason.as_deref(), Some("Hors de mon champ"));
+}

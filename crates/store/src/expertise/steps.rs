@@ -1,0 +1,456 @@
+//! The steps that move a request, each one transaction: check who may
+//! (access policy), check when (state machine), write the new state, the
+//! status-history line and the audit record together.
+
+use consilium_domain::{
+    access::CaseAction,
+    expertise::{Advice, FlowError, Step, StepContext, TaskState},
+};
+use jiff::{Timestamp, Unit};
+use uuid::Uuid;
+
+use super::{Appointment, Message, StatusEvent};
+use crate::{
+    Store, StoreError, Tx,
+    audit::{self, AuditEntry, Outcome},
+    auth::Actor,
+    cases::CaseView,
+    requests::Attachment,
+    uploads::UploadState,
+};
+
+/// Why a step was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// The request does not exist for the actor (404), or a database error.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The actor may read the request but not take this step (403).
+    #[error(
+        "vous ne pouvez pas faire cela sur cette demande / you may not do this on this request"
+    )]
+    Forbidden,
+    /// Not possible in the request's current status (409).
+    #[error(transparent)]
+    Flow(#[from] FlowError),
+    /// Bad input (400), in French.
+    #[error("{0}")]
+    Invalid(String),
+    /// The report could not be made or stored.
+    #[error(transparent)]
+    Report(#[from] consilium_domain::report::RenderError),
+    /// The blob store failed.
+    #[error(transparent)]
+    Blob(#[from] consilium_blobs::BlobError),
+}
+
+/// A question (expert) or a reply (requester).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The text.
+    pub body: String,
+    /// A question asking for more photos.
+    pub asks_photos: bool,
+    /// Files sent with a reply (the requester's completed uploads).
+    pub attachments: Vec<Attachment>,
+    /// The same key from the same person returns the first message.
+    pub idempotency_key: Option<String>,
+}
+
+/// An in-person appointment, as the coordinator types it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAppointment {
+    /// When.
+    pub starts_at: Timestamp,
+    /// Where.
+    pub place: String,
+    /// What to bring or do.
+    pub instructions: String,
+}
+
+const LONGEST_MESSAGE: usize = 10_000;
+
+impl Store {
+    /// The request, if the actor may take `action` on it. A refusal is
+    /// audited and committed before the error returns: not found for those
+    /// who may not read it, forbidden for those who may read but not act.
+    pub(super) async fn case_for(
+        &self,
+        mut tx: Box<dyn Tx>,
+        actor: &Actor,
+        case_id: Uuid,
+        action: CaseAction,
+        now: Timestamp,
+    ) -> Result<(Box<dyn Tx>, CaseView), StepError> {
+        let case = tx.case_view(case_id).await?;
+        let outcome = match &case {
+            None => Outcome::NotFound,
+            Some(c) if !actor.caller.may(CaseAction::Read, &c.parties) => Outcome::NotFound,
+            Some(c) if !actor.caller.may(action, &c.parties) => Outcome::Denied,
+            Some(_) => return Ok((tx, case.ok_or_else(|| StoreError::internal("case"))?)),
+        };
+        let readable = case
+            .as_ref()
+            .filter(|c| actor.caller.may(CaseAction::Read, &c.parties));
+        let entry = AuditEntry {
+            organization_id: readable
+                .and_then(|c| actor.caller.acting_for(&c.parties))
+                .or_else(|| actor.caller.home_organization()),
+            patient_id: readable.map(|c| c.patient.id),
+            case_id: Some(case_id),
+            ..AuditEntry::by(actor, "case.step", Outcome::Denied, now)
+        };
+        audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+        tx.commit().await?;
+        match (outcome, readable) {
+            (Outcome::Denied, Some(_)) => Err(StepError::Forbidden),
+            _ => Err(StoreError::NotFound {
+                what: "dossier",
+                key: case_id.to_string(),
+            }
+            .into()),
+        }
+    }
+
+    /// Applies `step` to `case` inside `tx`: new state (if it changed),
+    /// history line, audit record. Returns the new state.
+    pub(super) async fn apply_step(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        case: &CaseView,
+        step: &Step,
+        ctx: StepContext,
+    ) -> Result<TaskState, StepError> {
+        let state = case.task_state()?;
+        let mut next = state.after(step, ctx)?;
+        // Whole seconds: stored as text on SQLite, text order is time order.
+        next.deadline = next
+            .deadline
+            .map(|d| d.round(Unit::Second))
+            .transpose()
+            .map_err(StoreError::internal)?;
+        if next != state && !tx.update_task(case.id, case.revision, &next).await? {
+            return Err(StoreError::Conflict {
+                what: "demande (modifiée entre-temps, rechargez la page)",
+                key: case.reference.clone(),
+            }
+            .into());
+        }
+        let detail = match step {
+            Step::Decline { reason, .. } => Some(reason.trim().to_owned()),
+            _ => None,
+        };
+        tx.insert_event(&StatusEvent {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            at: ctx.now,
+            actor_id: Some(actor.caller.person_id),
+            actor_name: None,
+            step: step.name().to_owned(),
+            from_status: state.status.code().to_owned(),
+            to_status: next.status.code().to_owned(),
+            detail,
+        })
+        .await?;
+        let entry = AuditEntry {
+            organization_id: actor.caller.acting_for(&case.parties),
+            patient_id: Some(case.patient.id),
+            case_id: Some(case.id),
+            ..AuditEntry::by(actor, step_action(step), Outcome::Success, ctx.now)
+        };
+        audit::append(tx, self.audit_key(), entry).await?;
+        Ok(next)
+    }
+
+    /// Assigns, takes, declines, starts or closes a request.
+    pub async fn move_request(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        step: &Step,
+        now: Timestamp,
+    ) -> Result<CaseView, StepError> {
+        let tx = self.backend().begin().await?;
+        let (mut tx, case) = self
+            .case_for(tx, actor, case_id, step.action(), now)
+            .await?;
+        match step {
+            Step::Assign { expert_id } => {
+                let experts = tx.team_experts(case.parties.team_id).await?;
+                if !experts.iter().any(|e| e.id == *expert_id) {
+                    return Err(StepError::Invalid(
+                        "cette personne n'est pas experte de l'équipe".into(),
+                    ));
+                }
+            }
+            Step::Decline {
+                transfer_to: Some(team),
+                ..
+            } => {
+                let teams = tx.specialty_teams(&case.specialty_code).await?;
+                if *team == case.parties.team_id || !teams.iter().any(|t| t.id == *team) {
+                    return Err(StepError::Invalid(
+                        "choisissez une autre équipe de la région qui offre cette spécialité"
+                            .into(),
+                    ));
+                }
+            }
+            Step::Decline { .. } | Step::Take | Step::Start | Step::Close => {}
+            Step::Ask | Step::Reply | Step::Advise | Step::ProposeVisit => {
+                return Err(StepError::Invalid(format!(
+                    "« {} » se fait par un message",
+                    step.name()
+                )));
+            }
+        }
+        self.apply_step(tx.as_mut(), actor, &case, step, context(actor, now))
+            .await?;
+        tx.commit().await?;
+        Ok(self.case(actor, case_id, now).await?)
+    }
+
+    /// An expert's question (the clock stops) or the requester's reply
+    /// (the clock restarts), with files for a reply. The same idempotency
+    /// key returns the first message.
+    pub async fn send_message(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        kind: MessageKind,
+        new: &NewMessage,
+        now: Timestamp,
+    ) -> Result<Message, StepError> {
+        let body = new.body.trim();
+        if body.is_empty() && new.attachments.is_empty() {
+            return Err(StepError::Invalid("écrivez votre message".into()));
+        }
+        if body.chars().count() > LONGEST_MESSAGE {
+            return Err(StepError::Invalid(format!(
+                "le message dépasse {LONGEST_MESSAGE} caractères"
+            )));
+        }
+        let step = match kind {
+            MessageKind::Question => Step::Ask,
+            MessageKind::Reply => Step::Reply,
+        };
+        let tx = self.backend().begin().await?;
+        let (mut tx, case) = self
+            .case_for(tx, actor, case_id, step.action(), now)
+            .await?;
+        let person = actor.caller.person_id;
+        if let Some(key) = &new.idempotency_key
+            && let Some(id) = tx.message_by_key(person, key).await?
+        {
+            return existing_message(tx.as_mut(), case_id, id).await;
+        }
+        for attachment in &new.attachments {
+            let upload = tx.upload(attachment.upload_id).await?;
+            let usable =
+                upload.is_some_and(|u| u.owner_id == person && u.state == UploadState::Complete);
+            let free = tx.case_of_upload(attachment.upload_id).await?.is_none();
+            if !usable || !free {
+                return Err(StoreError::NotFound {
+                    what: "fichier",
+                    key: attachment.upload_id.to_string(),
+                }
+                .into());
+            }
+        }
+        self.apply_step(tx.as_mut(), actor, &case, &step, context(actor, now))
+            .await?;
+        let message = Message {
+            id: Uuid::now_v7(),
+            case_id,
+            author_id: person,
+            author_name: actor.person.display_name(),
+            kind: kind.code().to_owned(),
+            at: now,
+            body: body.to_owned(),
+            asks_photos: new.asks_photos && kind == MessageKind::Question,
+            upload_ids: new.attachments.iter().map(|a| a.upload_id).collect(),
+        };
+        if !tx
+            .insert_message(&message, new.idempotency_key.as_deref())
+            .await?
+        {
+            return Err(StoreError::Conflict {
+                what: "message",
+                key: new.idempotency_key.clone().unwrap_or_default(),
+            }
+            .into());
+        }
+        for attachment in &new.attachments {
+            tx.attach(case_id, attachment).await?;
+            tx.link_message_upload(message.id, attachment.upload_id)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(message)
+    }
+
+    /// Records an in-person appointment proposal (no report here: see
+    /// [`Store::propose_visit`], which also regenerates the report).
+    pub(super) async fn insert_visit(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        case: &CaseView,
+        new: &NewAppointment,
+        now: Timestamp,
+    ) -> Result<Appointment, StepError> {
+        let place = new.place.trim();
+        if place.is_empty() {
+            return Err(StepError::Invalid("indiquez le lieu du rendez-vous".into()));
+        }
+        if new.starts_at <= now {
+            return Err(StepError::Invalid(
+                "le rendez-vous doit être dans le futur".into(),
+            ));
+        }
+        let advices = tx.case_advices(case.id).await?;
+        let visit_asked = advices.last().is_some_and(|a| a.advice.visit.is_needed());
+        let ctx = StepContext {
+            visit_asked,
+            ..context(actor, now)
+        };
+        self.apply_step(tx, actor, case, &Step::ProposeVisit, ctx)
+            .await?;
+        let appointment = Appointment {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            proposed_by: actor.caller.person_id,
+            proposed_by_name: actor.person.display_name(),
+            proposed_at: now,
+            starts_at: new.starts_at,
+            place: place.to_owned(),
+            instructions: new.instructions.trim().to_owned(),
+        };
+        tx.insert_appointment(&appointment).await?;
+        Ok(appointment)
+    }
+
+    /// Checks an advice can be given now, inside `tx`, and records it.
+    pub(super) async fn insert_advice(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        case: &CaseView,
+        advice: &Advice,
+        now: Timestamp,
+    ) -> Result<super::AdviceVersion, StepError> {
+        self.apply_step(tx, actor, case, &Step::Advise, context(actor, now))
+            .await?;
+        let version =
+            i32::try_from(tx.case_advices(case.id).await?.len()).map_err(StoreError::internal)? + 1;
+        let message = Message {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            author_id: actor.caller.person_id,
+            author_name: actor.person.display_name(),
+            kind: "advice".to_owned(),
+            at: now,
+            body: advice_summary(advice),
+            asks_photos: false,
+            upload_ids: Vec::new(),
+        };
+        tx.insert_message(&message, None).await?;
+        let signed = super::AdviceVersion {
+            case_id: case.id,
+            version,
+            message_id: message.id,
+            author_id: actor.caller.person_id,
+            author_name: actor.person.display_name(),
+            author_rpps: actor
+                .person
+                .practitioner
+                .as_ref()
+                .map(|p| p.rpps.to_string()),
+            signed_at: now,
+            advice: advice.clone(),
+        };
+        if !tx.insert_advice(&signed).await? {
+            return Err(StoreError::Conflict {
+                what: "avis",
+                key: format!("{} v{version}", case.reference),
+            }
+            .into());
+        }
+        Ok(signed)
+    }
+}
+
+/// A question or a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// From the expert; puts the request on hold.
+    Question,
+    /// From the requester; resumes it.
+    Reply,
+}
+
+impl MessageKind {
+    /// The `Communication.category` code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Question => "question",
+            Self::Reply => "reply",
+        }
+    }
+}
+
+fn context(actor: &Actor, now: Timestamp) -> StepContext {
+    StepContext {
+        actor_id: actor.caller.person_id,
+        now,
+        visit_asked: false,
+    }
+}
+
+fn step_action(step: &Step) -> &'static str {
+    match step {
+        Step::Assign { .. } => "case.assign",
+        Step::Take => "case.take",
+        Step::Decline { .. } => "case.decline",
+        Step::Start => "case.start",
+        Step::Ask => "case.ask",
+        Step::Reply => "case.reply",
+        Step::Advise => "case.advise",
+        Step::ProposeVisit => "case.propose_visit",
+        Step::Close => "case.close",
+    }
+}
+
+/// The advice as the thread's text (the structured version is in `advices`).
+fn advice_summary(advice: &Advice) -> String {
+    let code = advice
+        .icd10
+        .as_ref()
+        .map(|c| format!(" ({})", c.as_str()))
+        .unwrap_or_default();
+    let mut text = format!(
+        "Hypothèse diagnostique : {}{code}\nConduite à tenir : {}\n{}",
+        advice.hypothesis,
+        advice.management,
+        advice.visit.label_fr()
+    );
+    if !advice.note.is_empty() {
+        text.push_str("\nNote : ");
+        text.push_str(&advice.note);
+    }
+    text
+}
+
+async fn existing_message(tx: &mut dyn Tx, case_id: Uuid, id: Uuid) -> Result<Message, StepError> {
+    tx.case_messages(case_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or_else(|| {
+            StoreError::Conflict {
+                what: "clé d'idempotence",
+                key: id.to_string(),
+            }
+            .into()
+        })
+}
