@@ -74,6 +74,7 @@ pub fn app_state(
         store,
         blobs,
         forms,
+        reports: Arc::new(consilium_report::TypstReports::new()),
         clock,
         metrics,
         config: Arc::new(WebConfig {

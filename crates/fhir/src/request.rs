@@ -83,6 +83,12 @@ pub struct RequestFacts {
     pub answers: Answers,
     /// Files.
     pub media: Vec<MediaFacts>,
+    /// The expert who owns the Task, once assigned or taken.
+    pub owner_id: Option<Uuid>,
+    /// Why it was declined, while it is.
+    pub status_reason: Option<String>,
+    /// True once an advice was sent (`businessStatus` answered).
+    pub answered: bool,
 }
 
 fn gender(sex: Sex) -> &'static str {
@@ -146,6 +152,15 @@ pub fn task(r: &RequestFacts) -> Value {
         "owner": { "reference": format!("HealthcareService/{}", r.team_id), "display": r.team_name },
         "authoredOn": r.created_at.to_string(),
     });
+    if let Some(owner) = r.owner_id {
+        resource["owner"] = json!({ "reference": format!("Practitioner/{owner}") });
+    }
+    if let Some(reason) = &r.status_reason {
+        resource["statusReason"] = json!({ "text": reason });
+    }
+    if r.answered {
+        resource["businessStatus"] = json!({ "coding": [{ "system": crate::expertise::BUSINESS_STATUS, "code": "answered" }], "text": "Avis rendu" });
+    }
     if let Some(deadline) = r.deadline {
         resource["restriction"] = json!({ "period": { "end": deadline.to_string() } });
     }

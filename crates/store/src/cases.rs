@@ -91,14 +91,14 @@ impl CaseView {
     }
 
     /// The time left at `now` (frozen while on hold; negative when late).
-    pub fn time_left(&self, now: Timestamp) -> Option<SignedDuration> {
+    pub fn time_left(&self, now: &Timestamp) -> Option<SignedDuration> {
         self.deadline
-            .map(|due| due.duration_since(now))
+            .map(|due| due.duration_since(*now))
             .or(self.hold_remaining)
     }
 
     /// Red when late, amber under 12 hours, calm otherwise or on hold.
-    pub fn urgency(&self, now: Timestamp) -> Urgency {
+    pub fn urgency(&self, now: &Timestamp) -> Urgency {
         let running =
             self.deadline.is_some() && TaskStatus::parse(&self.status).is_some_and(|s| s.is_open());
         Urgency::of(self.time_left(now), running)

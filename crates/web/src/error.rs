@@ -19,6 +19,18 @@ pub enum WebError {
     /// A template failed to render (a bug).
     #[error("template: {0}")]
     Template(#[from] askama::Error),
+    /// A step refused for another reason than "not found".
+    #[error(transparent)]
+    Step(consilium_store::expertise::StepError),
+}
+
+impl From<consilium_store::expertise::StepError> for WebError {
+    fn from(err: consilium_store::expertise::StepError) -> Self {
+        match err {
+            consilium_store::expertise::StepError::Store(e) => Self::Store(e),
+            other => Self::Step(other),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -46,6 +58,17 @@ impl WebError {
             }
             Self::Store(StoreError::Unavailable(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+            Self::Step(step) => {
+                use consilium_store::expertise::StepError as E;
+                match step {
+                    E::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+                    E::Flow(_) => (StatusCode::CONFLICT, "not_now"),
+                    E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+                    E::Store(_) | E::Report(_) | E::Blob(_) => {
+                        (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+                    }
+                }
             }
             Self::Store(StoreError::Internal { .. }) | Self::Template(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")

@@ -69,6 +69,72 @@ impl Lang {
         }
     }
 
+    /// The time left before a deadline, as a queue shows it: "47 h 12 min",
+    /// "en retard de 3 h", or, on hold, "horloge arrêtée (23 h restantes)".
+    pub fn time_left(self, left: Option<jiff::SignedDuration>, running: bool) -> String {
+        let Some(left) = left else {
+            return "—".to_owned();
+        };
+        let minutes = left.as_secs().abs() / 60;
+        let amount = match minutes {
+            0..=59 => format!("{minutes} min"),
+            60..=2879 => format!("{} h {:02} min", minutes / 60, minutes % 60),
+            _ => format!(
+                "{} {} {} h",
+                minutes / 1440,
+                self.t("j", "d"),
+                (minutes % 1440) / 60
+            ),
+        };
+        match (running, left.is_negative(), self.is_fr()) {
+            (false, _, true) => format!("horloge arrêtée ({amount} restantes)"),
+            (false, _, false) => format!("clock stopped ({amount} left)"),
+            (true, true, true) => format!("en retard de {amount}"),
+            (true, true, false) => format!("{amount} overdue"),
+            (true, false, true) => format!("reste {amount}"),
+            (true, false, false) => format!("{amount} left"),
+        }
+    }
+
+    /// A specialty (SNOMED CT code) in words.
+    pub fn specialty(self, code: &str) -> &'static str {
+        match code {
+            "394582007" => self.t("Dermatologie", "Dermatology"),
+            "394807007" => self.t("Infectiologie", "Infectious diseases"),
+            "394579002" => self.t("Cardiologie", "Cardiology"),
+            _ => self.t("Autre spécialité", "Other specialty"),
+        }
+    }
+
+    /// A requesting site's kind in words.
+    pub fn site_kind(self, code: &str) -> &'static str {
+        match code {
+            "practice" => self.t("Cabinet", "Practice"),
+            "health_centre" => self.t("Centre de santé", "Health centre"),
+            "nursing_home" => self.t("EHPAD", "Nursing home"),
+            "disability_facility" => self.t("Établissement handicap", "Disability facility"),
+            "resource_centre" => self.t("Centre de ressources", "Resource centre"),
+            _ => self.t("Autre", "Other"),
+        }
+    }
+
+    /// A history step in words.
+    pub fn step(self, code: &str) -> &'static str {
+        match code {
+            "submit" => self.t("Envoyée", "Sent"),
+            "assign" => self.t("Attribuée", "Assigned"),
+            "take" => self.t("Acceptée par l'expert", "Accepted by the expert"),
+            "decline" => self.t("Déclinée", "Declined"),
+            "start" => self.t("Expertise commencée", "Work started"),
+            "ask" => self.t("Question au requérant", "Question to the requester"),
+            "reply" => self.t("Réponse du requérant", "Requester's reply"),
+            "advise" => self.t("Avis envoyé", "Advice sent"),
+            "propose-visit" => self.t("Rendez-vous proposé", "Appointment proposed"),
+            "close" => self.t("Clôturée", "Closed"),
+            _ => self.t("Étape", "Step"),
+        }
+    }
+
     /// A case's status in words.
     pub fn status(self, code: &str) -> &'static str {
         let (fr, en) = match code {

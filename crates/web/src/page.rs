@@ -13,6 +13,8 @@ use crate::{Lang, WebError};
 /// The links in the header for a signed-in person.
 #[derive(Debug, Clone, Copy)]
 pub struct Nav {
+    /// Shows the team queue (experts and coordinators).
+    pub queue: bool,
     /// Shows the users page (organisation admins).
     pub manages_people: bool,
     /// Shows the audit page (coordinators and organisation admins).
@@ -23,6 +25,13 @@ impl Nav {
     /// The navigation for `actor`.
     pub fn for_actor(actor: &Actor) -> Option<Self> {
         Some(Self {
+            queue: actor.caller.roles.iter().any(|r| {
+                matches!(
+                    r.role,
+                    consilium_domain::directory::Role::Expert
+                        | consilium_domain::directory::Role::Coordinator
+                )
+            }),
             manages_people: !actor.caller.administered_organizations().is_empty(),
             audits: !actor.caller.audited_organizations().is_empty(),
         })

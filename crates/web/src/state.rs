@@ -29,6 +29,17 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// What the store needs to (re)make a report.
+    pub fn report_kit(&self) -> consilium_store::expertise::ReportKit<'_> {
+        consilium_store::expertise::ReportKit {
+            blobs: &self.blobs,
+            renderer: Arc::clone(&self.reports),
+            forms: self.forms.iter().map(|(_, f)| f).collect(),
+        }
+    }
+}
+
 impl WebConfig {
     /// True when users reach Consilium over TLS, so cookies are `Secure` and HSTS is sent.
     pub fn behind_tls(&self) -> bool {
@@ -51,6 +62,8 @@ pub struct AppState {
     >,
     /// Encrypted files (uploads, thumbnails, reports).
     pub blobs: consilium_blobs::BlobStore,
+    /// Renders reports (compte rendu) to PDF.
+    pub reports: Arc<dyn consilium_domain::report::RenderReport>,
     /// The source of "now"; a fixed clock in tests.
     pub clock: Arc<dyn Clock>,
     /// Renders the Prometheus text for `/metrics`.

@@ -1,6 +1,8 @@
 // Photos and documents of a draft request: resumable uploads (tus), one
 // progress bar per file, automatic resume after a dropped connection, then
-// the file is attached to the request with its body site and kind.
+// the file is attached to the request with its body site and kind. In
+// "form" mode (a reply to the expert), the finished upload is instead added
+// to the enclosing form, and sent with the reply.
 (function () {
   'use strict';
   const section = document.getElementById('attachments');
@@ -23,7 +25,24 @@
     return body || 'Envoi interrompu : vérifiez la connexion, il reprendra.';
   }
 
+  function addToForm(uploadId, row, status, bodySite, kind) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = 'photo';
+    input.value = `${uploadId}|${kind}|${bodySite}`;
+    section.closest('form').append(input);
+    const img = document.createElement('img');
+    img.src = `/files/${uploadId}/vignette`;
+    img.alt = '';
+    img.addEventListener('error', () => img.remove());
+    row.prepend(img);
+    status.textContent = document.documentElement.lang === 'en'
+      ? 'Ready: sent with your answer' : 'Prête : envoyée avec votre réponse';
+    row.classList.add('done');
+  }
+
   async function attach(uploadId, row, status, bodySite, kind) {
+    if (section.dataset.mode === 'form') { addToForm(uploadId, row, status, bodySite, kind); return; }
     const body = new URLSearchParams({ upload: uploadId, item, body_site: bodySite, photo_kind: kind });
     const response = await fetch(`/demandes/${caseId}/pieces`, {
       method: 'POST', body, headers: { Accept: 'application/json' }, credentials: 'same-origin',

@@ -243,6 +243,7 @@ pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: S
             &kit,
             case.id,
             &advice("Kératose séborrhéique", Visit::WithinMonth),
+            None,
             at(36),
         )
         .await
@@ -261,11 +262,27 @@ pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: S
             &kit,
             case.id,
             &advice("Mélanome à exclure", Visit::WithinWeek),
+            Some("fix-1"),
             at(38),
         )
         .await
         .unwrap();
     assert_eq!(v2.version, 2);
+    let retried = store
+        .advise(
+            &expert,
+            &kit,
+            case.id,
+            &advice("Mélanome à exclure", Visit::WithinWeek),
+            Some("fix-1"),
+            at(38),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        retried, v2,
+        "a retry with the same key makes no third version"
+    );
     let file = store.case_file(&requester, case.id, at(39)).await.unwrap();
     assert_eq!(file.advices.len(), 2, "both versions stay");
     assert_eq!(file.advices[0].advice.hypothesis, "Kératose séborrhéique");

@@ -57,6 +57,30 @@ pub struct CaseFile {
 }
 
 impl Store {
+    /// The file of the request a message, report or appointment belongs
+    /// to, if the actor may read it (audited as a read of that request).
+    pub async fn case_file_of_object(
+        &self,
+        actor: &Actor,
+        object_id: Uuid,
+        now: Timestamp,
+    ) -> Result<CaseFile, StoreError> {
+        let case_id = self
+            .backend()
+            .begin()
+            .await?
+            .case_of_object(object_id)
+            .await?;
+        // A missing object reads like a missing request: same audit, same 404.
+        self.case_file(actor, case_id.unwrap_or(object_id), now)
+            .await
+    }
+
+    /// True when `id` is a report (the read that follows is audited).
+    pub async fn is_report(&self, id: Uuid) -> Result<bool, StoreError> {
+        Ok(self.backend().begin().await?.report(id).await?.is_some())
+    }
+
     /// The whole file of a request the actor may read (audited as one read,
     /// like [`Store::case`]); anyone else gets not found.
     pub async fn case_file(

@@ -208,6 +208,8 @@ pub trait ExpertiseTx: Send {
     ) -> Result<Vec<CaseView>, StoreError>;
     /// The experts of a team.
     async fn team_experts(&mut self, team_id: Uuid) -> Result<Vec<Choice>, StoreError>;
+    /// The request a message, report or appointment belongs to.
+    async fn case_of_object(&mut self, id: Uuid) -> Result<Option<Uuid>, StoreError>;
     /// The teams of the region offering a specialty, "Centre — Team".
     async fn specialty_teams(&mut self, specialty_code: &str) -> Result<Vec<Choice>, StoreError>;
 }

@@ -47,12 +47,30 @@ impl Store {
         kit: &ReportKit<'_>,
         case_id: Uuid,
         advice: &Advice,
+        key: Option<&str>,
         now: Timestamp,
     ) -> Result<AdviceVersion, StepError> {
         let tx = self.backend().begin().await?;
         let (mut tx, case) = self
             .case_for(tx, actor, case_id, CaseAction::Answer, now)
             .await?;
+        if let Some(key) = key
+            && let Some(message) = tx.message_by_key(actor.caller.person_id, key).await?
+        {
+            // A retry: the advice first sent with this key.
+            return tx
+                .case_advices(case_id)
+                .await?
+                .into_iter()
+                .find(|a| a.message_id == message)
+                .ok_or_else(|| {
+                    StoreError::Conflict {
+                        what: "clé d'idempotence",
+                        key: key.to_owned(),
+                    }
+                    .into()
+                });
+        }
         let ctx = StepContext {
             actor_id: actor.caller.person_id,
             now,
@@ -95,7 +113,7 @@ impl Store {
                 .await?;
             unchanged(&case, &current)?;
             let signed = self
-                .insert_advice(tx.as_mut(), actor, &current, advice, now)
+                .insert_advice(tx.as_mut(), actor, &current, advice, key, now)
                 .await?;
             self.record_report(tx.as_mut(), actor, &current, &pdf, signed.version, now)
                 .await?;

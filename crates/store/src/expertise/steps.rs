@@ -337,6 +337,7 @@ impl Store {
         actor: &Actor,
         case: &CaseView,
         advice: &Advice,
+        key: Option<&str>,
         now: Timestamp,
     ) -> Result<super::AdviceVersion, StepError> {
         self.apply_step(tx, actor, case, &Step::Advise, context(actor, now))
@@ -354,7 +355,13 @@ impl Store {
             asks_photos: false,
             upload_ids: Vec::new(),
         };
-        tx.insert_message(&message, None).await?;
+        if !tx.insert_message(&message, key).await? {
+            return Err(StoreError::Conflict {
+                what: "clé d'idempotence",
+                key: key.unwrap_or_default().to_owned(),
+            }
+            .into());
+        }
         let signed = super::AdviceVersion {
             case_id: case.id,
             version,

@@ -330,6 +330,18 @@ macro_rules! impl_expertise_tx {
                 convert(rows)
             }
 
+            async fn case_of_object(&mut self, id: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::StoreError> {
+                sqlx::query_scalar(
+                    "SELECT case_id FROM case_messages WHERE id = $1 \
+                     UNION SELECT case_id FROM reports WHERE id = $1 \
+                     UNION SELECT case_id FROM appointments WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)
+            }
+
             async fn specialty_teams(&mut self, specialty_code: &str) -> Result<Vec<$crate::expertise::Choice>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::ChoiceRow> = sqlx::query_as(
                     "SELECT t.id, o.name || ' — ' || t.name AS label \

@@ -40,3 +40,11 @@ pub async fn upload_widget() -> impl IntoResponse {
         include_str!("../../static/upload.js"),
     )
 }
+
+/// `GET /static/viewer.js`: the full-size photo viewer of the case page.
+pub async fn viewer() -> impl IntoResponse {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/viewer.js"),
+    )
+}

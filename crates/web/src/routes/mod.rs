@@ -5,7 +5,8 @@ mod admin;
 mod api;
 mod assets;
 mod audit;
-mod cases;
+pub(crate) mod cases;
+mod expertise;
 mod fhir;
 pub mod files;
 mod health;
@@ -46,7 +47,25 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
             post(fhir::transaction::submit).layer(DefaultBodyLimit::max(upload_body_limit)),
         )
         .route("/fhir/r4/metadata", get(fhir::metadata::show))
-        .route("/fhir/r4/Task", get(fhir::search::tasks))
+        .route("/fhir/r4/Task", get(fhir::expertise::search_tasks))
+        .route(
+            "/fhir/r4/Task/{id}",
+            get(fhir::read::task)
+                .put(fhir::expertise::put_task)
+                .patch(fhir::expertise::patch_task),
+        )
+        .route(
+            "/fhir/r4/Communication",
+            get(fhir::expertise::search_communications).post(fhir::expertise::post_communication),
+        )
+        .route(
+            "/fhir/r4/DocumentReference",
+            get(fhir::expertise::search_documents),
+        )
+        .route(
+            "/fhir/r4/Appointment",
+            get(fhir::expertise::search_appointments),
+        )
         .route("/fhir/r4/{resource_type}/{id}", get(fhir::read::show))
         .route("/", get(home::show))
         .route("/healthz", get(health::live))
@@ -82,6 +101,21 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
             get(requests::edit::show).post(requests::edit::submit),
         )
         .route("/dossiers/{id}", get(cases::show::show))
+        .route("/file-attente", get(expertise::queue::show))
+        .route("/dossiers/{id}/prise", post(expertise::steps::take))
+        .route("/dossiers/{id}/refus", post(expertise::steps::decline))
+        .route("/dossiers/{id}/attribution", post(expertise::steps::assign))
+        .route("/dossiers/{id}/cloture", post(expertise::steps::close))
+        .route("/dossiers/{id}/questions", post(expertise::messages::ask))
+        .route("/dossiers/{id}/reponses", post(expertise::messages::reply))
+        .route("/dossiers/{id}/avis", post(expertise::advice::submit))
+        .route("/dossiers/{id}/rendez-vous", post(expertise::visit::submit))
+        .route("/dossiers/{id}/convocation", get(expertise::visit::notice))
+        .route(
+            "/dossiers/{id}/compte-rendu/{report}",
+            get(expertise::report::download),
+        )
+        .route("/static/viewer.js", get(assets::viewer))
         .route("/admin/utilisateurs", get(admin::users::list))
         .route(
             "/admin/utilisateurs/{id}/second-facteur",

@@ -92,6 +92,7 @@ impl TestApp {
         let state = AppState {
             blobs,
             forms: Arc::new(consilium_fhir::specialty_forms().unwrap()),
+            reports: Arc::new(consilium_report::TypstReports::new()),
             store: store.clone(),
             clock: clock.clone(),
             metrics: PrometheusBuilder::new().build_recorder().handle(),

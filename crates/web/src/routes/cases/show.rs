@@ -1,12 +1,22 @@
-//! `GET /dossiers/{id}`: one case; anyone the policy does not allow gets
-//! the same 404 as for a case that does not exist.
+//! `GET /dossiers/{id}`: the whole case on one page — patient, consent,
+//! answers, photos (with a full-size viewer), thread, advice versions,
+//! appointment, reports, history, earlier requests of the patient — with
+//! the actions the viewer may take now. Anyone the policy does not allow
+//! gets the same 404 as for a case that does not exist.
 
 use askama::Template;
 use axum::{
     extract::{Path, State},
+    http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
-use consilium_store::cases::CaseView;
+use consilium_domain::{
+    access::CaseAction,
+    expertise::{Step, StepContext, Visit},
+    questionnaire::{Answer, Answers},
+};
+use consilium_store::expertise::{AdviceVersion, CaseFile, FileEntry, photo_caption};
+use jiff::Timestamp;
 use uuid::Uuid;
 
 use crate::{
@@ -14,12 +24,214 @@ use crate::{
     page::{self, InLang, Nav, PageError},
 };
 
+/// A photo or document as the page lists it.
+pub struct FileView {
+    /// The upload id (also the Binary id).
+    pub id: Uuid,
+    /// Body site and kind.
+    pub caption: String,
+    /// True for photos (thumbnail and viewer).
+    pub photo: bool,
+}
+
+/// An earlier request of the patient, with its photos.
+pub struct EarlierView {
+    /// Its id.
+    pub id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// Its status code.
+    pub status: String,
+    /// When it was sent.
+    pub submitted_at: Option<Timestamp>,
+    /// Its files.
+    pub files: Vec<FileView>,
+}
+
+/// What the viewer may do now: allowed by the policy *and* by the status.
+#[derive(Debug, Default)]
+pub struct Abilities {
+    pub take: bool,
+    pub decline: bool,
+    pub assign: bool,
+    pub ask: bool,
+    pub reply: bool,
+    pub advise: bool,
+    pub visit: bool,
+    pub close: bool,
+}
+
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
     lang: Lang,
     nav: Option<Nav>,
-    case: CaseView,
+    file: CaseFile,
+    now: Timestamp,
+    question: String,
+    answers: Vec<(String, String)>,
+    consent: bool,
+    files: Vec<FileView>,
+    earlier: Vec<EarlierView>,
+    can: Abilities,
+    error: Option<String>,
+    visits: Vec<(&'static str, &'static str)>,
+    key: Uuid,
+}
+
+impl CasePage {
+    fn latest_advice(&self) -> Option<&AdviceVersion> {
+        self.file.advices.last()
+    }
+
+    fn visit_label(&self, visit: &Visit) -> &'static str {
+        if self.lang.is_fr() {
+            visit.label_fr()
+        } else {
+            visit.label_en()
+        }
+    }
+
+    fn is_owner(&self, id: &Uuid) -> bool {
+        self.file.case.owner_id == Some(*id)
+    }
+
+    fn file_caption(&self, id: &Uuid) -> String {
+        self.files
+            .iter()
+            .find(|f| f.id == *id)
+            .map_or_else(String::new, |f| f.caption.clone())
+    }
+}
+
+fn file_views(files: &[FileEntry]) -> Vec<FileView> {
+    files
+        .iter()
+        .map(|f| FileView {
+            id: f.attachment.upload_id,
+            caption: photo_caption(
+                f.attachment.body_site.as_deref(),
+                f.attachment.photo_kind.as_deref(),
+            ),
+            photo: f.has_thumbnail,
+        })
+        .collect()
+}
+
+fn abilities(signed_in: &SignedIn, file: &CaseFile, now: Timestamp) -> Abilities {
+    let caller = &signed_in.actor.caller;
+    let Ok(state) = file.case.task_state() else {
+        return Abilities::default();
+    };
+    let ctx = StepContext {
+        actor_id: caller.person_id,
+        now,
+        visit_asked: file
+            .advices
+            .last()
+            .is_some_and(|a| a.advice.visit.is_needed()),
+    };
+    let can = |step: Step| {
+        caller.may(step.action(), &file.case.parties) && state.after(&step, ctx).is_ok()
+    };
+    let decline = Step::Decline {
+        reason: "—".into(),
+        transfer_to: None,
+    };
+    Abilities {
+        take: can(Step::Take),
+        decline: can(decline),
+        assign: can(Step::Assign {
+            expert_id: Uuid::nil(),
+        }) && !file.experts.is_empty(),
+        ask: can(Step::Ask),
+        reply: can(Step::Reply),
+        advise: can(Step::Advise),
+        visit: can(Step::ProposeVisit),
+        close: can(Step::Close),
+    }
+}
+
+/// Renders the case page, with an error on top when a step was refused.
+pub async fn render(
+    state: &AppState,
+    lang: Lang,
+    signed_in: &SignedIn,
+    id: Uuid,
+    error: Option<(StatusCode, String)>,
+) -> Result<Response, PageError> {
+    let now = state.clock.now();
+    let file = state
+        .store
+        .case_file(&signed_in.actor, id, now)
+        .await
+        .in_lang(lang)?;
+    let answers: Answers = serde_json::from_value(file.case.answers.clone()).unwrap_or_default();
+    let question = match answers.get("question") {
+        Some(Answer::Text(text)) => text.clone(),
+        _ => String::new(),
+    };
+    let consent = matches!(answers.get("consent"), Some(Answer::Boolean(true)));
+    let lines = state
+        .form(&file.case.specialty_code)
+        .map(|form| {
+            let question_text = form.item("question").map(|i| i.text.clone());
+            form.answer_lines(&answers)
+                .into_iter()
+                .filter(|(q, _)| Some(q) != question_text.as_ref())
+                .collect()
+        })
+        .unwrap_or_default();
+    let earlier = file
+        .earlier
+        .iter()
+        .map(|e| EarlierView {
+            id: e.case.id,
+            reference: e.case.reference.clone(),
+            status: e.case.status.clone(),
+            submitted_at: e.case.submitted_at,
+            files: file_views(&e.files),
+        })
+        .collect();
+    let can = abilities(signed_in, &file, now);
+    let caller = &signed_in.actor.caller;
+    if !caller.may(CaseAction::Read, &file.case.parties) {
+        return Ok(page::not_found(lang));
+    }
+    let (status, error) = match error {
+        Some((status, message)) => (status, Some(message)),
+        None => (StatusCode::OK, None),
+    };
+    let html = CasePage {
+        lang,
+        nav: Nav::for_actor(&signed_in.actor),
+        files: file_views(&file.files),
+        file,
+        now,
+        question,
+        answers: lines,
+        consent,
+        earlier,
+        can,
+        error,
+        visits: Visit::ALL
+            .iter()
+            .map(|v| {
+                (
+                    v.code(),
+                    if lang.is_fr() {
+                        v.label_fr()
+                    } else {
+                        v.label_en()
+                    },
+                )
+            })
+            .collect(),
+        key: Uuid::now_v7(),
+    }
+    .render()
+    .in_lang(lang)?;
+    Ok((status, Html(html)).into_response())
 }
 
 /// `GET /dossiers/{id}`.
@@ -32,18 +244,5 @@ pub async fn show(
     let Ok(id) = Uuid::parse_str(&id) else {
         return Ok(page::not_found(lang));
     };
-    let actor = &signed_in.actor;
-    let case = state
-        .store
-        .case(actor, id, state.clock.now())
-        .await
-        .in_lang(lang)?;
-    let html = CasePage {
-        lang,
-        nav: Nav::for_actor(actor),
-        case,
-    }
-    .render()
-    .in_lang(lang)?;
-    Ok(Html(html).into_response())
+    render(&state, lang, &signed_in, id, None).await
 }

@@ -33,10 +33,23 @@ pub async fn show(
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
     let now = state.clock.now();
-    let (bytes, media_type) = state
-        .store
-        .read_upload(&signed_in.actor, &state.blobs, uuid, false, now)
-        .await?;
+    let is_report = state.store.is_report(uuid).await.map_err(TusError::from)?;
+    let (bytes, media_type) = if is_report {
+        let (_, _, pdf) = state
+            .store
+            .read_report(&signed_in.actor, &state.blobs, uuid, now)
+            .await
+            .map_err(|e| match crate::WebError::from(e) {
+                crate::WebError::Store(e) => TusError::from(e),
+                _ => TusError::from(consilium_store::StoreError::internal("report")),
+            })?;
+        (pdf, "application/pdf".to_owned())
+    } else {
+        state
+            .store
+            .read_upload(&signed_in.actor, &state.blobs, uuid, false, now)
+            .await?
+    };
     let wants_resource = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

@@ -3,9 +3,9 @@
 //! `Binary`, under the same access policy and audit as the pages.
 
 pub mod binary;
+pub mod expertise;
 pub mod metadata;
 pub mod read;
-pub mod search;
 pub mod transaction;
 
 use axum::{
@@ -111,6 +111,9 @@ pub async fn request_facts(
         specialty: team.specialty,
         questionnaire,
         answers: serde_json::from_value(case.answers).unwrap_or_default(),
+        owner_id: case.owner_id,
+        status_reason: case.status_reason,
+        answered: case.answered,
         media: attachments
             .into_iter()
             .map(|a| MediaFacts {

@@ -26,12 +26,24 @@ pub async fn show(
         }
         "Patient" => patient(&state, &signed_in, id).await?,
         "Media" => media(&state, &signed_in, id).await?,
+        "Communication" | "DocumentReference" | "Appointment" => {
+            super::expertise::read_object(&state, &signed_in, &resource_type, id).await?
+        }
         _ => return Err(FhirError::not_found()),
     };
     Ok(resource(StatusCode::OK, &value))
 }
 
 /// A patient of a request the caller may read, or known to their site.
+/// `GET /fhir/r4/Task/{id}` (its own route: `PUT` and `PATCH` live there too).
+pub async fn task(
+    state: State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, FhirError> {
+    show(state, signed_in, Path(("Task".to_owned(), id))).await
+}
+
 async fn patient(
     state: &AppState,
     signed_in: &SignedIn,

@@ -1,0 +1,95 @@
+//! `POST /dossiers/{id}/prise|refus|attribution|cloture`: the moves that
+//! carry no text but a reason.
+
+use axum::{
+    body::Bytes,
+    extract::{Path, State},
+    response::Response,
+};
+use consilium_domain::expertise::Step;
+use consilium_store::expertise::StepError;
+use uuid::Uuid;
+
+use super::{after_step, case_id, field};
+use crate::{
+    AppState, Lang, SignedIn,
+    page::{self, PageError},
+};
+
+async fn run(
+    state: AppState,
+    lang: Lang,
+    signed_in: SignedIn,
+    id: &str,
+    step: Result<Step, StepError>,
+) -> Result<Response, PageError> {
+    let Some(id) = case_id(id) else {
+        return Ok(page::not_found(lang));
+    };
+    let result = match step {
+        Ok(step) => {
+            state
+                .store
+                .move_request(&signed_in.actor, id, &step, state.clock.now())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_step(&state, lang, &signed_in, id, result, "").await
+}
+
+/// `POST /dossiers/{id}/prise`: an expert accepts the request.
+pub async fn take(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    run(state, lang, signed_in, &id, Ok(Step::Take)).await
+}
+
+/// `POST /dossiers/{id}/cloture`: the requester closes after reading.
+pub async fn close(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    run(state, lang, signed_in, &id, Ok(Step::Close)).await
+}
+
+/// `POST /dossiers/{id}/refus`: `reason` (required), `team` (optional).
+pub async fn decline(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let team = field(&body, "team");
+    let step = match team.as_str() {
+        "" => Ok(None),
+        t => Uuid::parse_str(t)
+            .map(Some)
+            .map_err(|_| StepError::Invalid(lang.t("Équipe inconnue", "Unknown team").into())),
+    }
+    .map(|transfer_to| Step::Decline {
+        reason: field(&body, "reason"),
+        transfer_to,
+    });
+    run(state, lang, signed_in, &id, step).await
+}
+
+/// `POST /dossiers/{id}/attribution`: `expert`.
+pub async fn assign(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let step = Uuid::parse_str(&field(&body, "expert"))
+        .map(|expert_id| Step::Assign { expert_id })
+        .map_err(|_| StepError::Invalid(lang.t("Choisissez un expert", "Choose an expert").into()));
+    run(state, lang, signed_in, &id, step).await
+}
