@@ -85,3 +85,47 @@ export async function phonePage(browser, locale = 'fr-FR') {
   });
   return context.newPage();
 }
+
+/** `count` photo-like JPEGs (1600 × 1200), drawn by the browser itself. */
+export async function drawPhotos(page, count, seed = 0) {
+  const encoded = await page.evaluate(async ({ count, seed }) => {
+    const out = [];
+    for (let i = seed; i < seed + count; i += 1) {
+      const canvas = document.createElement('canvas');
+      canvas.width = 1600;
+      canvas.height = 1200;
+      const g = canvas.getContext('2d');
+      for (let y = 0; y < 1200; y += 6) {
+        for (let x = 0; x < 1600; x += 6) {
+          g.fillStyle = `rgb(${(x * 7 + y * 3 + i * 50) % 256},${(x ^ y) % 200},${(120 + i * 40) % 256})`;
+          g.fillRect(x, y, 6, 6);
+        }
+      }
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+      const url = await new Promise((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(blob);
+      });
+      out.push(url.split(',')[1]);
+    }
+    return out;
+  }, { count, seed });
+  return encoded.map((b64, i) => ({ name: `lesion-${seed + i + 1}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
+}
+
+/** The demo accounts, as `consilium user list --json` prints them. */
+export async function demoUsers(server) {
+  return (await server.command('user', 'list', '--json')).trim().split('\n').map((l) => JSON.parse(l));
+}
+
+/** Signs `user` in (password, then TOTP) on `page`. */
+export async function signIn(page, server, user, totp) {
+  await page.goto(`${server.url}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill(user.email);
+  await page.getByLabel('Mot de passe').fill(user.password);
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.getByLabel('Code à 6 chiffres de votre application').fill(totp(user.totp_secret));
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL(/\/accueil/);
+}

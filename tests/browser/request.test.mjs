@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launchBrowser, phonePage, screenshots, startDemo } from './harness.mjs';
+import { drawPhotos, launchBrowser, phonePage, screenshots, startDemo } from './harness.mjs';
 import { totp } from './totp.mjs';
 
 let server;
@@ -19,34 +19,6 @@ after(async () => {
   await browser?.close();
   if (server) assert.equal(await server.stop(), 0);
 });
-
-/** Three photo-like JPEGs (1600 × 1200), drawn by the browser itself. */
-async function photos(page) {
-  const encoded = await page.evaluate(async () => {
-    const out = [];
-    for (let i = 0; i < 3; i += 1) {
-      const canvas = document.createElement('canvas');
-      canvas.width = 1600;
-      canvas.height = 1200;
-      const g = canvas.getContext('2d');
-      for (let y = 0; y < 1200; y += 6) {
-        for (let x = 0; x < 1600; x += 6) {
-          g.fillStyle = `rgb(${(x * 7 + y * 3 + i * 50) % 256},${(x ^ y) % 200},${(120 + i * 40) % 256})`;
-          g.fillRect(x, y, 6, 6);
-        }
-      }
-      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
-      const url = await new Promise((resolve) => {
-        const reader = new FileReader();
-        reader.onload = () => resolve(reader.result);
-        reader.readAsDataURL(blob);
-      });
-      out.push(url.split(',')[1]);
-    }
-    return out;
-  });
-  return encoded.map((b64, i) => ({ name: `lesion-${i + 1}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
-}
 
 test('a demo GP files a dermatology request from her phone', async () => {
   const page = await phonePage(browser);
@@ -83,7 +55,7 @@ test('a demo GP files a dermatology request from her phone', async () => {
   await act(() => field('phototype').getByLabel(/brûle souvent/).check());
   await act(() => field('skin_cancer_history').getByLabel('Familial', { exact: true }).check());
   // Three photos; the connection drops during the first chunk of one of them.
-  const files = await photos(page);
+  const files = await drawPhotos(page, 3);
   let cut = 0;
   await page.route('**/files/*', (route) => {
     if (cut === 0 && route.request().method() === 'PATCH') {

@@ -28,11 +28,14 @@ pub async fn show(
     signed_in: SignedIn,
 ) -> Result<Html<String>, PageError> {
     let actor = &signed_in.actor;
-    let cases = state
+    let mut cases = state
         .store
         .cases(actor, state.clock.now())
         .await
         .in_lang(lang)?;
+    // What waits for the reader comes first: an expert's question to answer.
+    cases
+        .sort_by_key(|c| c.status != "on-hold" || c.parties.requester_id != actor.caller.person_id);
     let requester = actor.caller.roles.iter().any(|r| r.role == Role::Requester);
     let page = DashboardPage {
         lang,
