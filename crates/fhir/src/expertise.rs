@@ -130,7 +130,7 @@ pub struct AppointmentFacts {
 
 /// `Appointment` (proposed by the centre).
 pub fn appointment(a: &AppointmentFacts) -> Value {
-    json!({
+    let mut resource = json!({
         "resourceType": "Appointment",
         "id": a.id,
         "status": "proposed",
@@ -138,9 +138,13 @@ pub fn appointment(a: &AppointmentFacts) -> Value {
         "start": a.starts_at.to_string(),
         "created": a.proposed_at.to_string(),
         "description": a.place,
-        "patientInstruction": a.instructions,
         "participant": [{ "actor": { "reference": format!("Patient/{}", a.patient_id) }, "status": "needs-action" }],
-    })
+    });
+    // FHIR strings are never empty: an absent instruction is no element.
+    if !a.instructions.is_empty() {
+        resource["patientInstruction"] = json!(a.instructions);
+    }
+    resource
 }
 
 /// What a posted `Communication` asks.

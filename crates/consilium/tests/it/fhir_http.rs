@@ -16,7 +16,7 @@ const CLAIRE: &str = "claire.martin@demo.test";
 const PIERRE: &str = "pierre.roche@demo.test";
 
 impl TestApp {
-    async fn fhir(
+    pub(crate) async fn fhir(
         &self,
         method: &str,
         path: &str,
@@ -43,7 +43,7 @@ impl TestApp {
     }
 }
 
-fn bundle(with_allergies: bool, binary_id: &str, inline: &str) -> Value {
+pub(crate) fn bundle(with_allergies: bool, binary_id: &str, inline: &str) -> Value {
     let mut items = vec![
         json!({ "linkId": "consent", "answer": [{ "valueBoolean": true }] }),
         json!({ "linkId": "question", "answer": [{ "valueString": "Nævus atypique ?" }] }),
@@ -110,13 +110,13 @@ async fn case_count(app: &TestApp, token: &str) -> usize {
         .len()
 }
 
-async fn json_of(response: Response) -> Value {
+pub(crate) async fn json_of(response: Response) -> Value {
     serde_json::from_str(&body_text(response).await).unwrap()
 }
 
 /// Checks resources with `tests/fhir/validate.py` (PyPI fhir.resources,
 /// R4B). Required under `CI=true`; skipped with a message elsewhere.
-fn validate_with_fhir_resources(resources: &[Value]) {
+pub(crate) fn validate_with_fhir_resources(resources: &[Value]) {
     let dir = tempfile::tempdir().unwrap();
     let files: Vec<String> = resources
         .iter()

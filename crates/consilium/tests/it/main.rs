@@ -28,6 +28,7 @@ macro_rules! on_both_backends {
 mod audit_cli;
 mod auth_http;
 mod cli;
+mod expertise_http;
 mod fhir_http;
 mod helpers;
 mod http;

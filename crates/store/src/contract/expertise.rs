@@ -48,8 +48,10 @@ impl RenderReport for TextReports {
     }
 }
 
+/// Hours after Saturday 24 October 2026, 00:00 UTC: the request waits on
+/// hold across the night the clocks go back (25 October, 01:00 UTC).
 fn at(hours: i64) -> Timestamp {
-    now() + SignedDuration::from_hours(hours)
+    "2026-10-24T00:00:00Z".parse::<Timestamp>().unwrap() + SignedDuration::from_hours(hours)
 }
 
 async fn sent_request(store: &Store, requester: &Actor, when: Timestamp) -> CaseView {
@@ -202,7 +204,7 @@ pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: S
     assert_eq!(
         resumed.deadline,
         Some(due + SignedDuration::from_hours(24)),
-        "24 h on hold added"
+        "24 real hours on hold added, across the change to winter time"
     );
 
     // Strangers and wrong steps.
