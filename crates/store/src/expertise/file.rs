@@ -6,7 +6,13 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{AdviceVersion, Appointment, Choice, Message, ReportDoc, StatusEvent};
-use crate::{Store, StoreError, Tx, auth::Actor, cases::CaseView, requests::Attachment};
+use crate::{
+    Store, StoreError, Tx,
+    audit::{self, AuditEntry, Outcome},
+    auth::Actor,
+    cases::CaseView,
+    requests::Attachment,
+};
 
 /// A file attached to a request, with what the page needs to show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,6 +104,14 @@ impl Store {
             .await?
         {
             if other.id != case_id && actor.caller.may(CaseAction::Read, &other.parties) {
+                // Shown beside this one, so read: audited like any read.
+                let entry = AuditEntry {
+                    organization_id: actor.caller.acting_for(&other.parties),
+                    patient_id: Some(other.patient.id),
+                    case_id: Some(other.id),
+                    ..AuditEntry::by(actor, "case.read", Outcome::Success, now)
+                };
+                audit::append(tx.as_mut(), self.audit_key(), entry).await?;
                 let files = files_of(tx.as_mut(), other.id).await?;
                 earlier.push(EarlierCase { case: other, files });
             }
@@ -119,7 +133,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        Ok(CaseFile {
+        let file = CaseFile {
             files,
             messages: tx.case_messages(case_id).await?,
             advices: tx.case_advices(case_id).await?,
@@ -130,7 +144,9 @@ impl Store {
             experts,
             other_teams,
             case,
-        })
+        };
+        tx.commit().await?;
+        Ok(file)
     }
 }
 

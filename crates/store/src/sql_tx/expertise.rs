@@ -266,13 +266,18 @@ macro_rules! impl_expertise_tx {
                 person_id: uuid::Uuid,
                 f: &$crate::expertise::QueueFilter,
             ) -> Result<Vec<$crate::cases::CaseView>, $crate::StoreError> {
+                // The page's ids first, on `cases` alone (index on team and
+                // deadline), then the joins and counts for those rows only.
                 let rows: Vec<$crate::rows::CaseRow> = sqlx::query_as(concat!(
                     case_select!(),
+                    " WHERE c.id IN (SELECT c.id FROM cases c",
                     queue_scope!(),
-                    " AND ($2 IS NULL OR c.status = $2) AND ($3 IS NULL OR t.specialty_code = $3) \
+                    " AND ($2 IS NULL OR c.status = $2) \
+                      AND ($3 IS NULL OR c.team_id IN (SELECT st.id FROM teams st WHERE st.specialty_code = $3)) \
                       AND ($4 IS NULL OR c.site_id = $4) AND ($5 IS NULL OR c.owner_id = $5) \
                       AND ($6 IS NULL OR c.team_id = $6) \
-                     ORDER BY c.answered, c.deadline IS NULL, c.deadline, c.id LIMIT $7"
+                     ORDER BY c.answered, c.deadline IS NULL, c.deadline, c.id LIMIT $7) \
+                     ORDER BY c.answered, c.deadline IS NULL, c.deadline, c.id"
                 ))
                 .bind(person_id)
                 .bind(f.status.as_deref())

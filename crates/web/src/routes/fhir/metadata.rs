@@ -9,6 +9,13 @@ use crate::AppState;
 /// The CapabilityStatement.
 pub async fn show(State(state): State<AppState>) -> Response {
     let read = |t: &str| json!({ "type": t, "interaction": [{ "code": "read" }] });
+    let by_request = |t: &str, param: &str, create: bool| {
+        let mut interaction = vec![json!({ "code": "read" }), json!({ "code": "search-type" })];
+        if create {
+            interaction.push(json!({ "code": "create" }));
+        }
+        json!({ "type": t, "interaction": interaction, "searchParam": [{ "name": param, "type": "reference" }] })
+    };
     let statement = json!({
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -25,9 +32,17 @@ pub async fn show(State(state): State<AppState>) -> Response {
                 read("Patient"), read("ServiceRequest"), read("QuestionnaireResponse"), read("Media"), read("Binary"),
                 {
                     "type": "Task",
-                    "interaction": [{ "code": "read" }, { "code": "search-type" }],
-                    "searchParam": [{ "name": "focus", "type": "reference" }],
+                    "interaction": [{ "code": "read" }, { "code": "search-type" }, { "code": "update" }, { "code": "patch" }],
+                    "searchParam": [
+                        { "name": "focus", "type": "reference" },
+                        { "name": "owner", "type": "reference" },
+                        { "name": "status", "type": "token" },
+                        { "name": "_count", "type": "number" },
+                    ],
                 },
+                by_request("Communication", "based-on", true),
+                by_request("DocumentReference", "related", false),
+                by_request("Appointment", "based-on", false),
             ],
         }],
     });
