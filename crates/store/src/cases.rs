@@ -171,12 +171,8 @@ impl Store {
             (Some(_), Some(_)) => Outcome::Success,
         };
         let entry = AuditEntry {
-            organization_id: readable
-                .and_then(|c| actor.caller.acting_for(&c.parties))
-                .or_else(|| actor.caller.home_organization()),
-            patient_id: readable.map(|c| c.patient.id),
             case_id: Some(id),
-            ..AuditEntry::by(actor, "case.read", outcome, now)
+            ..AuditEntry::about_case(actor, readable, "case.read", outcome, now)
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;

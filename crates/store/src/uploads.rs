@@ -421,23 +421,14 @@ impl Store {
         let file = upload
             .and_then(|u| u.file)
             .filter(|_| owner || via_case.is_some());
+        let outcome = if file.is_some() {
+            Outcome::Success
+        } else {
+            Outcome::Denied
+        };
         let entry = AuditEntry {
-            organization_id: via_case
-                .and_then(|c| actor.caller.acting_for(&c.parties))
-                .or_else(|| actor.caller.home_organization()),
-            patient_id: via_case.map(|c| c.patient.id),
-            case_id: via_case.map(|c| c.id),
             object_id: Some(id),
-            ..AuditEntry::by(
-                actor,
-                "binary.read",
-                if file.is_some() {
-                    Outcome::Success
-                } else {
-                    Outcome::Denied
-                },
-                now,
-            )
+            ..AuditEntry::about_case(actor, via_case, "binary.read", outcome, now)
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;

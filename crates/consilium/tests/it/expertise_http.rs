@@ -30,7 +30,7 @@ const CELINE: &str = "celine.fournier@demo.test";
 
 impl TestApp {
     /// A completed tus upload of a small photo, as `token`.
-    async fn photo_upload(&self, token: &str) -> String {
+    pub(crate) async fn photo_upload(&self, token: &str) -> String {
         let photo = testdata::jpeg_with_gps(640, 480);
         let created = self
             .request(
@@ -48,6 +48,32 @@ impl TestApp {
             .unwrap()
             .trim_start_matches("/files/")
             .to_owned()
+    }
+
+    /// A dermatology request filed through FHIR with two photos; its id and
+    /// the first photo's.
+    async fn file_request(&self, token: &str) -> (String, String) {
+        let binary = self.photo_upload(token).await;
+        let inline =
+            base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));
+        let body = bundle(true, &binary, &inline);
+        let filed = json_of(
+            self.fhir("POST", "/fhir/r4", token, None, Some(&body))
+                .await,
+        )
+        .await;
+        let case_id = filed["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|e| {
+                e["response"]["location"]
+                    .as_str()?
+                    .strip_prefix("ServiceRequest/")
+            })
+            .unwrap()
+            .to_owned();
+        (case_id, binary)
     }
 
     async fn patch_json(&self, path: &str, token: &str, patch: &Value) -> Response {
@@ -98,31 +124,7 @@ async fn the_expert_side_through_fhir(app: TestApp) {
     let (karim, pierre) = (app.bearer(KARIM).await, app.bearer(PIERRE).await);
 
     // Filed by transaction, as an integrator would.
-    let binary = app.photo_upload(&claire).await;
-    let inline =
-        base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));
-    let filed = json_of(
-        app.fhir(
-            "POST",
-            "/fhir/r4",
-            &claire,
-            Some("k-e"),
-            Some(&bundle(true, &binary, &inline)),
-        )
-        .await,
-    )
-    .await;
-    let case_id = filed["entry"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|e| {
-            e["response"]["location"]
-                .as_str()?
-                .strip_prefix("ServiceRequest/")
-        })
-        .unwrap()
-        .to_owned();
+    let (case_id, binary) = app.file_request(&claire).await;
     let task_path = format!("/fhir/r4/Task/{case_id}");
 
     // The queue: open Tasks of the team, soonest deadline first.
@@ -454,31 +456,7 @@ async fn the_expert_side_through_fhir(app: TestApp) {
 
 async fn a_corrected_advice_keeps_both_versions_and_reports(app: TestApp) {
     let claire = app.bearer(CLAIRE).await;
-    let binary = app.photo_upload(&claire).await;
-    let inline =
-        base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));
-    let filed = json_of(
-        app.fhir(
-            "POST",
-            "/fhir/r4",
-            &claire,
-            Some("k-v"),
-            Some(&bundle(true, &binary, &inline)),
-        )
-        .await,
-    )
-    .await;
-    let case_id = filed["entry"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|e| {
-            e["response"]["location"]
-                .as_str()?
-                .strip_prefix("ServiceRequest/")
-        })
-        .unwrap()
-        .to_owned();
+    let (case_id, _) = app.file_request(&claire).await;
     let sophie = app.sign_in(SOPHIE).await;
     let case = format!("/dossiers/{case_id}");
     let taken = app

@@ -166,23 +166,7 @@ async fn a_request_filed_through_fhir(app: TestApp) {
     let capability = json_of(metadata).await;
 
     // A photo by tus, referenced as Binary; another inline.
-    let photo = testdata::jpeg_with_gps(640, 480);
-    let created = app
-        .request(
-            Request::post("/files/")
-                .header(header::AUTHORIZATION, format!("Bearer {claire}"))
-                .header("tus-resumable", "1.0.0")
-                .header("upload-length", photo.len().to_string())
-                .header(header::CONTENT_TYPE, "application/offset+octet-stream")
-                .body(Body::from(photo))
-                .unwrap(),
-        )
-        .await;
-    let binary_id = created.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/files/")
-        .to_owned();
+    let binary_id = app.photo_upload(&claire).await;
     let inline =
         base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));
 

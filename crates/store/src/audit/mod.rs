@@ -149,6 +149,26 @@ impl AuditEntry {
             client: actor.client.clone(),
         }
     }
+
+    /// What `actor` did about a case: for the organisation they act for on
+    /// it and naming its patient when they may read it (`readable`), for
+    /// their home organisation and naming nothing else otherwise.
+    pub fn about_case(
+        actor: &crate::auth::Actor,
+        readable: Option<&crate::cases::CaseView>,
+        action: &'static str,
+        outcome: Outcome,
+        at: Timestamp,
+    ) -> Self {
+        Self {
+            organization_id: readable
+                .and_then(|c| actor.caller.acting_for(&c.parties))
+                .or_else(|| actor.caller.home_organization()),
+            patient_id: readable.map(|c| c.patient.id),
+            case_id: readable.map(|c| c.id),
+            ..Self::by(actor, action, outcome, at)
+        }
+    }
 }
 
 /// A stored record.

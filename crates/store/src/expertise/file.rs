@@ -105,12 +105,8 @@ impl Store {
         {
             if other.id != case_id && actor.caller.may(CaseAction::Read, &other.parties) {
                 // Shown beside this one, so read: audited like any read.
-                let entry = AuditEntry {
-                    organization_id: actor.caller.acting_for(&other.parties),
-                    patient_id: Some(other.patient.id),
-                    case_id: Some(other.id),
-                    ..AuditEntry::by(actor, "case.read", Outcome::Success, now)
-                };
+                let entry =
+                    AuditEntry::about_case(actor, Some(&other), "case.read", Outcome::Success, now);
                 audit::append(tx.as_mut(), self.audit_key(), entry).await?;
                 let files = files_of(tx.as_mut(), other.id).await?;
                 earlier.push(EarlierCase { case: other, files });

@@ -90,6 +90,33 @@ pub struct AdviceVersion {
     pub advice: Advice,
 }
 
+impl AdviceVersion {
+    /// `advice` as signed now by `actor` (name and RPPS from their account).
+    pub fn signed_by(
+        actor: &crate::auth::Actor,
+        case_id: Uuid,
+        version: i32,
+        message_id: Uuid,
+        advice: &Advice,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            case_id,
+            version,
+            message_id,
+            author_id: actor.caller.person_id,
+            author_name: actor.person.display_name(),
+            author_rpps: actor
+                .person
+                .practitioner
+                .as_ref()
+                .map(|p| p.rpps.to_string()),
+            signed_at: now,
+            advice: advice.clone(),
+        }
+    }
+}
+
 /// An in-person appointment proposed by the centre.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Appointment {

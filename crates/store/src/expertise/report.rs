@@ -78,20 +78,7 @@ impl Store {
         };
         case.task_state()?.after(&Step::Advise, ctx)?;
         let version = next_version(tx.case_advices(case_id).await?.len())?;
-        let signed = AdviceVersion {
-            case_id,
-            version,
-            message_id: Uuid::nil(),
-            author_id: actor.caller.person_id,
-            author_name: actor.person.display_name(),
-            author_rpps: actor
-                .person
-                .practitioner
-                .as_ref()
-                .map(|p| p.rpps.to_string()),
-            signed_at: now,
-            advice: advice.clone(),
-        };
+        let signed = AdviceVersion::signed_by(actor, case_id, version, Uuid::nil(), advice, now);
         let appointment = tx
             .case_appointments(case_id)
             .await?
@@ -182,24 +169,14 @@ impl Store {
             None => None,
         };
         let readable = case.filter(|c| actor.caller.may(CaseAction::Read, &c.parties));
+        let outcome = if readable.is_some() {
+            Outcome::Success
+        } else {
+            Outcome::Denied
+        };
         let entry = AuditEntry {
-            organization_id: readable
-                .as_ref()
-                .and_then(|c| actor.caller.acting_for(&c.parties))
-                .or_else(|| actor.caller.home_organization()),
-            patient_id: readable.as_ref().map(|c| c.patient.id),
-            case_id: readable.as_ref().map(|c| c.id),
             object_id: Some(report_id),
-            ..AuditEntry::by(
-                actor,
-                "report.read",
-                if readable.is_some() {
-                    Outcome::Success
-                } else {
-                    Outcome::Denied
-                },
-                now,
-            )
+            ..AuditEntry::about_case(actor, readable.as_ref(), "report.read", outcome, now)
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
@@ -362,11 +339,8 @@ impl Store {
             .into());
         }
         let entry = AuditEntry {
-            organization_id: actor.caller.acting_for(&case.parties),
-            patient_id: Some(case.patient.id),
-            case_id: Some(case.id),
             object_id: Some(doc.id),
-            ..AuditEntry::by(actor, "report.create", Outcome::Success, now)
+            ..AuditEntry::about_case(actor, Some(case), "report.create", Outcome::Success, now)
         };
         audit::append(tx, self.audit_key(), entry).await?;
         Ok(())

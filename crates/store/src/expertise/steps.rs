@@ -93,12 +93,8 @@ impl Store {
             .as_ref()
             .filter(|c| actor.caller.may(CaseAction::Read, &c.parties));
         let entry = AuditEntry {
-            organization_id: readable
-                .and_then(|c| actor.caller.acting_for(&c.parties))
-                .or_else(|| actor.caller.home_organization()),
-            patient_id: readable.map(|c| c.patient.id),
             case_id: Some(case_id),
-            ..AuditEntry::by(actor, "case.step", Outcome::Denied, now)
+            ..AuditEntry::about_case(actor, readable, "case.step", Outcome::Denied, now)
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
@@ -153,12 +149,13 @@ impl Store {
             detail,
         })
         .await?;
-        let entry = AuditEntry {
-            organization_id: actor.caller.acting_for(&case.parties),
-            patient_id: Some(case.patient.id),
-            case_id: Some(case.id),
-            ..AuditEntry::by(actor, step_action(step), Outcome::Success, ctx.now)
-        };
+        let entry = AuditEntry::about_case(
+            actor,
+            Some(case),
+            step_action(step),
+            Outcome::Success,
+            ctx.now,
+        );
         audit::append(tx, self.audit_key(), entry).await?;
         Ok(next)
     }
@@ -362,20 +359,8 @@ impl Store {
             }
             .into());
         }
-        let signed = super::AdviceVersion {
-            case_id: case.id,
-            version,
-            message_id: message.id,
-            author_id: actor.caller.person_id,
-            author_name: actor.person.display_name(),
-            author_rpps: actor
-                .person
-                .practitioner
-                .as_ref()
-                .map(|p| p.rpps.to_string()),
-            signed_at: now,
-            advice: advice.clone(),
-        };
+        let signed =
+            super::AdviceVersion::signed_by(actor, case.id, version, message.id, advice, now);
         if !tx.insert_advice(&signed).await? {
             return Err(StoreError::Conflict {
                 what: "avis",
