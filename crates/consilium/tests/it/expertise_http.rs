@@ -76,6 +76,12 @@ impl TestApp {
         (case_id, binary)
     }
 
+    /// `PUT` of the Task with a new status.
+    async fn put_status(&self, path: &str, token: &str, status: &str) -> (StatusCode, Value) {
+        let task = task_put(status, json!({}));
+        status_of(self.fhir("PUT", path, token, None, Some(&task)).await).await
+    }
+
     async fn patch_json(&self, path: &str, token: &str, patch: &Value) -> Response {
         self.request(
             Request::patch(path)
@@ -169,17 +175,7 @@ async fn the_expert_side_through_fhir(app: TestApp) {
             .await;
         assert_eq!(put.status(), StatusCode::NOT_FOUND);
     }
-    let (status, accepted) = status_of(
-        app.fhir(
-            "PUT",
-            &task_path,
-            &sophie,
-            None,
-            Some(&task_put("accepted", json!({}))),
-        )
-        .await,
-    )
-    .await;
+    let (status, accepted) = app.put_status(&task_path, &sophie, "accepted").await;
     assert_eq!(status, StatusCode::OK, "{accepted}");
     let sophie_id = app.person_id(SOPHIE).await;
     assert_eq!(
@@ -211,17 +207,7 @@ async fn the_expert_side_through_fhir(app: TestApp) {
         held["restriction"].is_null(),
         "no running deadline while on hold"
     );
-    let (status, refused) = status_of(
-        app.fhir(
-            "PUT",
-            &task_path,
-            &sophie,
-            None,
-            Some(&task_put("completed", json!({}))),
-        )
-        .await,
-    )
-    .await;
+    let (status, refused) = app.put_status(&task_path, &sophie, "completed").await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -435,17 +421,7 @@ async fn the_expert_side_through_fhir(app: TestApp) {
     }
 
     // The requester closes.
-    let (status, closed) = status_of(
-        app.fhir(
-            "PUT",
-            &task_path,
-            &claire,
-            None,
-            Some(&task_put("completed", json!({}))),
-        )
-        .await,
-    )
-    .await;
+    let (status, closed) = app.put_status(&task_path, &claire, "completed").await;
     assert_eq!(status, StatusCode::OK, "{closed}");
     assert_eq!(closed["status"], "completed");
     assert_eq!(closed["businessStatus"]["coding"][0]["code"], "answered");

@@ -70,7 +70,15 @@ async fn sent_request(store: &Store, requester: &Actor, when: Timestamp) -> Case
         .unwrap()
 }
 
-async fn uploaded_photo(store: &Store, blobs: &BlobStore, owner: &Actor) -> Uuid {
+fn whole_queue() -> QueueFilter {
+    QueueFilter {
+        limit: 50,
+        ..QueueFilter::default()
+    }
+}
+
+/// A completed upload of a small photo by `owner`.
+pub(super) async fn uploaded_photo(store: &Store, blobs: &BlobStore, owner: &Actor) -> Uuid {
     let photo = testdata::jpeg_with_gps(300, 200);
     let upload = store
         .create_upload(owner, photo.len() as u64, serde_json::json!({}), now())
@@ -121,17 +129,7 @@ pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: S
 
     let later = sent_request(&store, &requester, at(1)).await;
     let case = sent_request(&store, &requester, at(0)).await;
-    let queue = store
-        .queue(
-            &expert,
-            &QueueFilter {
-                limit: 50,
-                ..QueueFilter::default()
-            },
-            at(2),
-        )
-        .await
-        .unwrap();
+    let queue = store.queue(&expert, &whole_queue(), at(2)).await.unwrap();
     let order: Vec<Uuid> = queue.entries.iter().map(|c| c.id).collect();
     let (first, second) = (
         order.iter().position(|id| *id == case.id).unwrap(),
@@ -141,17 +139,7 @@ pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: S
     let requested = i64::try_from(queue.entries.len()).unwrap();
     assert_eq!(queue.counts, vec![("requested".to_owned(), requested)]);
     assert!(requested >= 2);
-    let none = store
-        .queue(
-            &stranger,
-            &QueueFilter {
-                limit: 50,
-                ..QueueFilter::default()
-            },
-            at(2),
-        )
-        .await
-        .unwrap();
+    let none = store.queue(&stranger, &whole_queue(), at(2)).await.unwrap();
     assert!(none.entries.is_empty(), "a requester serves no queue");
 
     let taken = store

@@ -1,6 +1,6 @@
 //! Filing requests, on every backend.
 
-use consilium_blobs::{BlobStore, Keyring, image::Limits, testdata};
+use consilium_blobs::{BlobStore, Keyring};
 use consilium_domain::{
     directory::SpecialtyCode,
     questionnaire::{Answer, AnswerError, Answers, Form, Item, ItemType},
@@ -16,7 +16,6 @@ use crate::{
     Store, StoreError,
     auth::Actor,
     requests::{Attachment, NewRequest, PatientChoice, SubmitError},
-    uploads::Incoming,
 };
 
 pub(super) fn form() -> Form {
@@ -259,23 +258,9 @@ pub async fn photos_are_attached_from_ones_own_uploads(store: Store) {
     let blobs = BlobStore::local(dir.path(), Keyring::generate()).unwrap();
     let requester = signed_in(&store, "requester@demo.test", 0).await;
     let other = signed_in(&store, "other.requester@demo.test", 0).await;
-    let photo = testdata::jpeg_with_gps(300, 200);
     let mut ids = Vec::new();
     for owner in [&requester, &other] {
-        let upload = store
-            .create_upload(owner, photo.len() as u64, serde_json::json!({}), now())
-            .await
-            .unwrap();
-        let incoming = Incoming {
-            id: upload.id,
-            offset: 0,
-            bytes: &photo,
-        };
-        store
-            .append_upload(owner, &blobs, Limits::default(), incoming, now())
-            .await
-            .unwrap();
-        ids.push(upload.id);
+        ids.push(super::expertise::uploaded_photo(&store, &blobs, owner).await);
     }
     let draft = store
         .start_request(
