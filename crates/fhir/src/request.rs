@@ -89,6 +89,8 @@ pub struct RequestFacts {
     pub status_reason: Option<String>,
     /// True once an advice was sent (`businessStatus` answered).
     pub answered: bool,
+    /// `urgent` rather than `routine`.
+    pub urgent: bool,
 }
 
 fn gender(sex: Sex) -> &'static str {
@@ -135,6 +137,7 @@ pub fn service_request(r: &RequestFacts) -> Value {
         "requester": { "reference": format!("Practitioner/{}", r.requester_id) },
         "performer": [{ "reference": format!("HealthcareService/{}", r.team_id), "display": r.team_name }],
         "authoredOn": r.submitted_at.unwrap_or(r.created_at).to_string(),
+        "priority": if r.urgent { "urgent" } else { "routine" },
         "supportingInfo": supporting,
     })
 }
@@ -270,6 +273,8 @@ pub struct RequestInput {
     pub answers: Answers,
     /// The files.
     pub media: Vec<MediaInput>,
+    /// `ServiceRequest.priority` other than `routine`.
+    pub urgent: bool,
 }
 
 fn text(value: &Value) -> Option<String> {
@@ -388,6 +393,11 @@ pub fn parse_transaction(bundle: &Value) -> Result<RequestInput, String> {
         .and_then(|c| c["code"].as_str())
         .ok_or("ServiceRequest.code (SNOMED CT) est requis")?;
     let specialty = SpecialtyCode::parse(code).map_err(|e| e.to_string())?;
+    let urgent = match request["priority"].as_str() {
+        None | Some("routine") => false,
+        Some("urgent" | "asap" | "stat") => true,
+        Some(other) => return Err(format!("ServiceRequest.priority inconnue : {other}")),
+    };
     let subject = request["subject"]["reference"].as_str().unwrap_or("");
     let patient = match subject
         .strip_prefix("Patient/")
@@ -415,5 +425,6 @@ pub fn parse_transaction(bundle: &Value) -> Result<RequestInput, String> {
         specialty,
         answers,
         media,
+        urgent,
     })
 }

@@ -130,6 +130,8 @@ pub struct NewCase {
     pub team_id: Uuid,
     /// Status.
     pub status: String,
+    /// `routine` or `urgent`.
+    pub priority: String,
     /// When started.
     pub created_at: Timestamp,
     /// A client-chosen key that makes retries return the same case.

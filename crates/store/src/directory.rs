@@ -267,6 +267,7 @@ async fn import_case(tx: &mut dyn Tx, case: &crate::SeedCase) -> Result<bool, St
         site_id: site.id,
         team_id: team.id,
         status: case.status.clone(),
+        priority: "routine".to_owned(),
         created_at: case.created_at,
         idempotency_key: None,
     };

@@ -39,6 +39,9 @@ pub struct NewRequest {
     pub centre: Option<OrgKey>,
     /// A client-chosen key: the same key returns the same request.
     pub idempotency_key: Option<String>,
+    /// The requester asks for an answer as soon as possible (shown in red
+    /// in the queue; the deadline stays the team's).
+    pub urgent: bool,
 }
 
 /// A file attached to a request.
@@ -169,6 +172,7 @@ impl Store {
             site_id,
             team_id: team.id,
             status: "draft".to_owned(),
+            priority: if new.urgent { "urgent" } else { "routine" }.to_owned(),
             created_at: now,
             idempotency_key: new.idempotency_key.clone(),
         };

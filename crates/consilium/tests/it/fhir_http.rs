@@ -86,7 +86,7 @@ pub(crate) fn bundle(with_allergies: bool, binary_id: &str, inline: &str) -> Val
                 "resourceType": "Media", "status": "completed", "content": { "contentType": "image/jpeg", "data": inline }
             }, "request": { "method": "POST", "url": "Media" } },
             { "fullUrl": "urn:uuid:sr", "resource": {
-                "resourceType": "ServiceRequest", "status": "active", "intent": "order",
+                "resourceType": "ServiceRequest", "status": "active", "intent": "order", "priority": "urgent",
                 "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "394582007" }] },
                 "subject": { "reference": "urn:uuid:patient" }
             }, "request": { "method": "POST", "url": "ServiceRequest" } }
@@ -263,6 +263,7 @@ async fn a_request_filed_through_fhir(app: TestApp) {
         .iter()
         .find(|r| r["resourceType"] == "ServiceRequest")
         .unwrap();
+    assert_eq!(sr["priority"], "urgent", "the priority asked is kept");
     assert_eq!(
         sr["supportingInfo"].as_array().unwrap().len(),
         3,

@@ -21,7 +21,7 @@ use crate::{
     auth::Actor,
     cases::CaseView,
     expertise::{MessageKind, NewAppointment, NewMessage, QueueFilter, ReportKit, StepError},
-    requests::Attachment,
+    requests::{Attachment, NewRequest},
     uploads::Incoming,
 };
 
@@ -54,12 +54,13 @@ fn at(hours: i64) -> Timestamp {
     "2026-10-24T00:00:00Z".parse::<Timestamp>().unwrap() + SignedDuration::from_hours(hours)
 }
 
-async fn sent_request(store: &Store, requester: &Actor, when: Timestamp) -> CaseView {
+async fn sent_request(store: &Store, requester: &Actor, when: Timestamp, urgent: bool) -> CaseView {
     let patient = known_patient(store, requester).await;
-    let draft = store
-        .start_request(requester, &derm(patient, None), when)
-        .await
-        .unwrap();
+    let new = NewRequest {
+        urgent,
+        ..derm(patient, None)
+    };
+    let draft = store.start_request(requester, &new, when).await.unwrap();
     store
         .save_answers(requester, draft.id, &answers(true), when)
         .await
@@ -127,15 +128,22 @@ pub async fn the_expert_path_with_a_stopped_clock_and_versioned_reports(store: S
     let coordinator = signed_in(&store, "coordination@demo.test", 0).await;
     let stranger = signed_in(&store, "other.requester@demo.test", 0).await;
 
-    let later = sent_request(&store, &requester, at(1)).await;
-    let case = sent_request(&store, &requester, at(0)).await;
+    let later = sent_request(&store, &requester, at(1), true).await;
+    let case = sent_request(&store, &requester, at(0), false).await;
     let queue = store.queue(&expert, &whole_queue(), at(2)).await.unwrap();
     let order: Vec<Uuid> = queue.entries.iter().map(|c| c.id).collect();
     let (first, second) = (
         order.iter().position(|id| *id == case.id).unwrap(),
         order.iter().position(|id| *id == later.id).unwrap(),
     );
-    assert!(first < second, "soonest deadline first");
+    assert!(first < second, "soonest deadline first, urgent or not");
+    assert_eq!(
+        (
+            queue.entries[second].priority.as_str(),
+            queue.entries[first].priority.as_str()
+        ),
+        ("urgent", "routine")
+    );
     let requested = i64::try_from(queue.entries.len()).unwrap();
     assert_eq!(queue.counts, vec![("requested".to_owned(), requested)]);
     assert!(requested >= 2);
@@ -358,7 +366,7 @@ pub async fn concurrent_takes_make_one_owner(store: Store) {
     store.import_directory(&access_seed(), now()).await.unwrap();
     let requester = signed_in(&store, "requester@demo.test", 0).await;
     let expert = signed_in(&store, "expert@demo.test", 0).await;
-    let case = sent_request(&store, &requester, now()).await;
+    let case = sent_request(&store, &requester, now(), false).await;
     let (a, b) = tokio::join!(
         store.move_request(&expert, case.id, &Step::Take, at(1)),
         store.move_request(&expert, case.id, &Step::Take, at(1)),

@@ -74,6 +74,7 @@ pub(super) fn derm(patient: PatientChoice, key: Option<&str>) -> NewRequest {
         specialty: SpecialtyCode::parse(SpecialtyCode::DERMATOLOGY).unwrap(),
         centre: None,
         idempotency_key: key.map(str::to_owned),
+        urgent: false,
     }
 }
 

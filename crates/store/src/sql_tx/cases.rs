@@ -33,7 +33,7 @@ macro_rules! impl_case_tx {
             async fn insert_case(&mut self, id: uuid::Uuid, c: &$crate::cases::NewCase) -> Result<bool, $crate::StoreError> {
                 let done = sqlx::query(
                     "INSERT INTO cases (id, reference, patient_id, requester_id, site_id, team_id, status, created_at, \
-                     idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                     idempotency_key, priority) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
                 )
                 .bind(id)
                 .bind(&c.reference)
@@ -44,6 +44,7 @@ macro_rules! impl_case_tx {
                 .bind(&c.status)
                 .bind(jiff_sqlx::Timestamp::from(c.created_at))
                 .bind(c.idempotency_key.as_deref())
+                .bind(&c.priority)
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;

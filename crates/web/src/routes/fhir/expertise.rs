@@ -90,6 +90,7 @@ fn task_of(case: &CaseView) -> Result<Value, FhirError> {
         owner_id: case.owner_id,
         status_reason: case.status_reason.clone(),
         answered: case.answered,
+        urgent: case.priority == "urgent",
     };
     Ok(fhir::task(&facts))
 }

@@ -114,6 +114,7 @@ pub async fn request_facts(
         owner_id: case.owner_id,
         status_reason: case.status_reason,
         answered: case.answered,
+        urgent: case.priority == "urgent",
         media: attachments
             .into_iter()
             .map(|a| MediaFacts {

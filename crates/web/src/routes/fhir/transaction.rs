@@ -55,6 +55,7 @@ pub async fn submit(
         specialty,
         answers,
         media,
+        urgent,
     } = input;
     // Refuse incomplete answers before anything is written: a refused
     // transaction changes nothing.
@@ -89,6 +90,7 @@ pub async fn submit(
         specialty,
         centre: None,
         idempotency_key: key,
+        urgent,
     };
     let case = state.store.start_request(actor, &new, now).await?;
     if case.status == "draft" {

@@ -45,6 +45,8 @@ pub struct NewRequestForm {
     #[serde(default)]
     centre: String,
     #[serde(default)]
+    urgent: String,
+    #[serde(default)]
     ins: String,
     #[serde(default)]
     birth_family_name: String,
@@ -153,6 +155,7 @@ fn parse(form: &NewRequestForm) -> Result<NewRequest, String> {
         specialty,
         centre,
         idempotency_key: Some(form.key.chars().take(64).collect()),
+        urgent: form.urgent == "yes",
     })
 }
 
