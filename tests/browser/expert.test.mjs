@@ -100,6 +100,7 @@ test('request, question, reply with a photo, advice, appointment, report, closin
   await gp.locator('#photo_kind').selectOption('close_up');
   await gp.locator('#attachments input[type=file][multiple]').setInputFiles(await drawPhotos(gp, 1, 5));
   await gp.locator('.uploads li.done').first().waitFor({ timeout: 60_000 });
+  await gp.screenshot({ path: join(screenshots, 'requester-reply-phone-fr.png'), fullPage: true });
   await gp.getByRole('button', { name: 'Envoyer la réponse' }).click();
   assert.match(await gp.locator('main').innerText(), /En cours d'expertise/);
 
