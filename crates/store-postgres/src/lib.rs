@@ -52,11 +52,12 @@ impl PostgresBackend {
 struct PostgresTx(sqlx::Transaction<'static, Postgres>);
 
 // Writers of the audit chain take turns: the lock is held until commit, and
-// works even before the head row exists.
+// works even before the head row exists. Job claimers skip each other's rows.
 consilium_store::impl_sql_tx!(
     PostgresTx,
     Postgres,
-    audit_lock = "LOCK TABLE audit_head IN EXCLUSIVE MODE"
+    audit_lock = "LOCK TABLE audit_head IN EXCLUSIVE MODE",
+    skip_locked = "FOR UPDATE SKIP LOCKED"
 );
 
 #[async_trait]

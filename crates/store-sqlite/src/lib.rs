@@ -61,7 +61,7 @@ struct SqliteTx(sqlx::Transaction<'static, Sqlite>);
 
 // Every transaction begins IMMEDIATE, which already serialises writers of
 // the audit chain: no extra lock is needed.
-consilium_store::impl_sql_tx!(SqliteTx, Sqlite, audit_lock = "SELECT 1");
+consilium_store::impl_sql_tx!(SqliteTx, Sqlite, audit_lock = "SELECT 1", skip_locked = "");
 
 #[async_trait]
 impl Backend for SqliteBackend {

@@ -14,8 +14,8 @@ use crate::{
     Person, SeedTeam, Specialty, StoreError, Team,
 };
 pub use crate::{
-    audit::AuditTx, auth::AuthTx, cases::CaseTx, expertise::ExpertiseTx, requests::RequestTx,
-    uploads::UploadTx,
+    audit::AuditTx, auth::AuthTx, cases::CaseTx, expertise::ExpertiseTx, jobs::JobTx,
+    requests::RequestTx, uploads::UploadTx,
 };
 
 /// A database the store can run on (SQLite, PostgreSQL).
@@ -37,7 +37,9 @@ pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
 /// The `insert_*` primitives insert unless a row with the same key exists
 /// (`ON CONFLICT DO NOTHING`) and say whether they inserted.
 #[async_trait]
-pub trait Tx: DirectoryTx + AuthTx + AuditTx + CaseTx + UploadTx + RequestTx + ExpertiseTx {
+pub trait Tx:
+    DirectoryTx + AuthTx + AuditTx + CaseTx + UploadTx + RequestTx + ExpertiseTx + JobTx
+{
     /// Makes every change of the transaction durable.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }

@@ -15,6 +15,7 @@ pub mod contract;
 mod directory;
 mod error;
 pub mod expertise;
+pub mod jobs;
 mod model;
 pub mod requests;
 #[cfg(feature = "sql-rows")]

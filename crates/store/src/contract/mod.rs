@@ -6,11 +6,13 @@
 mod access;
 mod auth;
 mod expertise;
+mod jobs;
 mod requests;
 
 pub use access::*;
 pub use auth::*;
 pub use expertise::*;
+pub use jobs::*;
 pub use requests::*;
 
 use consilium_domain::{
@@ -60,6 +62,9 @@ macro_rules! for_each_contract_test {
             photos_are_attached_from_ones_own_uploads,
             the_expert_path_with_a_stopped_clock_and_versioned_reports,
             concurrent_takes_make_one_owner,
+            a_job_is_leased_to_one_node_at_a_time,
+            a_failing_job_backs_off_then_gives_up,
+            concurrent_claimers_never_share_a_job,
         );
     };
 }

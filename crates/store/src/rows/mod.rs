@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod cases;
 mod expertise;
+mod jobs;
 mod uploads;
 
 pub use audit::{AuditHeadRow, AuditRow};
@@ -16,6 +17,7 @@ pub use expertise::{
     AdviceRow, AppointmentRow, ChoiceRow, CountRow, EventRow, MessageRow, MessageUploadRow,
     ReportRow,
 };
+pub use jobs::{JobRow, JobStatusRow};
 pub use uploads::{ChunkRow, UploadRow};
 
 use consilium_domain::{

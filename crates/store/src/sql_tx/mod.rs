@@ -9,17 +9,19 @@ mod auth;
 mod cases;
 mod directory;
 mod expertise;
+mod jobs;
 mod requests;
 mod uploads;
 
 /// Implements [`Tx`](crate::Tx) and its parts for `$tx`, a newtype over
-/// `sqlx::Transaction<'static, $db>`. `audit_lock` is the statement that
+/// `sqlx::Transaction<'static, $db>`. `skip_locked` ends the sub-query that
+/// picks jobs to claim. `audit_lock` is the statement that
 /// serialises writers of the audit chain for the rest of the transaction.
 /// The calling crate depends on `sqlx`, `async-trait`, `jiff`, `jiff-sqlx`
 /// and `uuid`.
 #[macro_export]
 macro_rules! impl_sql_tx {
-    ($tx:ident, $db:ty, audit_lock = $lock:literal) => {
+    ($tx:ident, $db:ty, audit_lock = $lock:literal, skip_locked = $skip:literal) => {
         /// Converts rows into store values.
         fn convert<R, T>(rows: Vec<R>) -> Result<Vec<T>, $crate::StoreError>
         where
@@ -47,5 +49,6 @@ macro_rules! impl_sql_tx {
         $crate::impl_upload_tx!($tx, $db);
         $crate::impl_request_tx!($tx, $db);
         $crate::impl_expertise_tx!($tx, $db);
+        $crate::impl_job_tx!($tx, $db, $skip);
     };
 }
