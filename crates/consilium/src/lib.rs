@@ -8,3 +8,4 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod startup;
+pub mod worker;

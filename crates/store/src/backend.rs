@@ -15,7 +15,7 @@ use crate::{
 };
 pub use crate::{
     audit::AuditTx, auth::AuthTx, cases::CaseTx, expertise::ExpertiseTx, jobs::JobTx,
-    requests::RequestTx, uploads::UploadTx,
+    notifications::NotificationTx, requests::RequestTx, uploads::UploadTx,
 };
 
 /// A database the store can run on (SQLite, PostgreSQL).
@@ -38,7 +38,15 @@ pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
 /// (`ON CONFLICT DO NOTHING`) and say whether they inserted.
 #[async_trait]
 pub trait Tx:
-    DirectoryTx + AuthTx + AuditTx + CaseTx + UploadTx + RequestTx + ExpertiseTx + JobTx
+    DirectoryTx
+    + AuthTx
+    + AuditTx
+    + CaseTx
+    + UploadTx
+    + RequestTx
+    + ExpertiseTx
+    + JobTx
+    + NotificationTx
 {
     /// Makes every change of the transaction durable.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

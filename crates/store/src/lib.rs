@@ -17,6 +17,7 @@ mod error;
 pub mod expertise;
 pub mod jobs;
 mod model;
+pub mod notifications;
 pub mod requests;
 #[cfg(feature = "sql-rows")]
 pub mod rows;

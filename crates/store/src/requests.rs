@@ -326,6 +326,8 @@ impl Store {
             .await?;
             self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.submit", now)
                 .await?;
+            crate::notifications::enqueue_notify(tx.as_mut(), actor, case_id, "submit", now)
+                .await?;
             tx.commit().await?;
         }
         Ok(self.case(actor, case_id, now).await?)

@@ -118,6 +118,47 @@ impl Lang {
         }
     }
 
+    /// What a notification says happened (no health data: the reference is
+    /// shown beside it).
+    pub fn notification(self, event: &str) -> &'static str {
+        match event {
+            "submit" => self.t(
+                "nouvelle demande pour votre équipe",
+                "new request for your team",
+            ),
+            "take" => self.t(
+                "votre demande a été acceptée par un expert",
+                "your request was accepted by an expert",
+            ),
+            "decline" => self.t(
+                "demande déclinée par l'expert",
+                "request declined by the expert",
+            ),
+            "assign" => self.t(
+                "une demande vous a été attribuée",
+                "a request was assigned to you",
+            ),
+            "ask" => self.t(
+                "l'expert vous pose une question",
+                "the expert asks you a question",
+            ),
+            "reply" => self.t(
+                "le requérant a répondu à votre question",
+                "the requester answered your question",
+            ),
+            "advise" => self.t(
+                "l'avis de l'expert est disponible",
+                "the expert's advice is available",
+            ),
+            "propose-visit" => self.t("un rendez-vous est proposé", "an appointment is proposed"),
+            "close" => self.t(
+                "le requérant a clôturé la demande",
+                "the requester closed the request",
+            ),
+            _ => self.t("du nouveau sur une demande", "news on a request"),
+        }
+    }
+
     /// A history step in words.
     pub fn step(self, code: &str) -> &'static str {
         match code {

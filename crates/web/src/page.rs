@@ -15,6 +15,8 @@ use crate::{Lang, WebError};
 pub struct Nav {
     /// Shows the team queue (experts and coordinators).
     pub queue: bool,
+    /// Unread notifications (the bell's count).
+    pub unread: i64,
     /// Shows the users page (organisation admins).
     pub manages_people: bool,
     /// Shows the audit page (coordinators and organisation admins).
@@ -25,6 +27,7 @@ impl Nav {
     /// The navigation for `actor`.
     pub fn for_actor(actor: &Actor) -> Option<Self> {
         Some(Self {
+            unread: actor.unread_notifications,
             queue: actor.caller.roles.iter().any(|r| {
                 matches!(
                     r.role,

@@ -44,8 +44,21 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         print_demo_banner(&store, &report, &public_url).await?;
     }
     tracing::info!(%local, database = store.backend_name(), "serving");
+    // One signal stops both: the server finishes requests in flight, the
+    // worker the job in hand, and gives its other jobs back.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker =
+        tokio::spawn(crate::worker::Worker::new(store.clone(), clock.clone()).run(stopped));
     let state = startup::app_state(store, blobs, &config, clock, metrics)?;
-    startup::serve(listener, state, shutdown).await
+    let served = startup::serve(listener, state, async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    })
+    .await;
+    if let Err(error) = worker.await {
+        tracing::error!(%error, "job worker ended abnormally");
+    }
+    served
 }
 
 /// Tells a newcomer what was seeded and which account to use for each role.

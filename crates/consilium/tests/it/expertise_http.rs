@@ -52,7 +52,7 @@ impl TestApp {
 
     /// A dermatology request filed through FHIR with two photos; its id and
     /// the first photo's.
-    async fn file_request(&self, token: &str) -> (String, String) {
+    pub(crate) async fn file_request(&self, token: &str) -> (String, String) {
         let binary = self.photo_upload(token).await;
         let inline =
             base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));

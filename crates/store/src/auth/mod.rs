@@ -112,6 +112,8 @@ pub struct Actor {
     pub via: Via,
     /// Where from.
     pub client: ClientInfo,
+    /// How many of their notifications are unread (for the header's bell).
+    pub unread_notifications: i64,
 }
 
 /// An account's password and second factor.
@@ -247,11 +249,13 @@ pub(crate) async fn actor_for(
         return Ok(None);
     };
     let roles = tx.caller_roles(person_id).await?;
+    let unread_notifications = tx.unread_count(person_id).await?;
     Ok(Some(Actor {
         caller: Caller { person_id, roles },
         person,
         via,
         client,
+        unread_notifications,
     }))
 }
 

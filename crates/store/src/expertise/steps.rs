@@ -157,6 +157,7 @@ impl Store {
             ctx.now,
         );
         audit::append(tx, self.audit_key(), entry).await?;
+        crate::notifications::enqueue_notify(tx, actor, case.id, step.name(), ctx.now).await?;
         Ok(next)
     }
 

@@ -50,3 +50,28 @@ impl TryFrom<JobStatusRow> for JobStatus {
         })
     }
 }
+
+/// A row of `notifications`.
+#[derive(Debug, sqlx::FromRow)]
+pub struct NotificationRow {
+    id: Uuid,
+    case_id: Uuid,
+    reference: String,
+    event: String,
+    created_at: jiff_sqlx::Timestamp,
+    read_at: Option<jiff_sqlx::Timestamp>,
+}
+
+impl TryFrom<NotificationRow> for crate::notifications::Notification {
+    type Error = StoreError;
+    fn try_from(row: NotificationRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: row.id,
+            case_id: row.case_id,
+            reference: row.reference,
+            event: row.event,
+            created_at: row.created_at.to_jiff(),
+            read_at: row.read_at.map(|t| t.to_jiff()),
+        })
+    }
+}

@@ -17,7 +17,7 @@ pub use expertise::{
     AdviceRow, AppointmentRow, ChoiceRow, CountRow, EventRow, MessageRow, MessageUploadRow,
     ReportRow,
 };
-pub use jobs::{JobRow, JobStatusRow};
+pub use jobs::{JobRow, JobStatusRow, NotificationRow};
 pub use uploads::{ChunkRow, UploadRow};
 
 use consilium_domain::{

@@ -10,6 +10,7 @@ mod cases;
 mod directory;
 mod expertise;
 mod jobs;
+mod notifications;
 mod requests;
 mod uploads;
 
@@ -50,5 +51,6 @@ macro_rules! impl_sql_tx {
         $crate::impl_request_tx!($tx, $db);
         $crate::impl_expertise_tx!($tx, $db);
         $crate::impl_job_tx!($tx, $db, $skip);
+        $crate::impl_notification_tx!($tx, $db);
     };
 }

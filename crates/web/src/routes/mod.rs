@@ -12,6 +12,7 @@ pub mod files;
 mod health;
 mod home;
 mod not_found;
+mod notifications;
 mod requests;
 mod session;
 
@@ -102,6 +103,8 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         )
         .route("/dossiers/{id}", get(cases::show::show))
         .route("/file-attente", get(expertise::queue::show))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/lues", post(notifications::mark_read))
         .route("/dossiers/{id}/prise", post(expertise::steps::take))
         .route("/dossiers/{id}/refus", post(expertise::steps::decline))
         .route("/dossiers/{id}/attribution", post(expertise::steps::assign))

@@ -1,0 +1,169 @@
+//! Each step of a request notifies the people who must act, through a job
+//! enqueued with the step and run by the worker; on SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use consilium::worker::Worker;
+use consilium_domain::Clock;
+use serde_json::json;
+
+use crate::helpers::{TestApp, body_text, browser_like::Auth};
+
+const CLAIRE: &str = "claire.martin@demo.test";
+const SOPHIE: &str = "sophie.lambert@demo.test";
+const MARC: &str = "marc.aubry@demo.test";
+const CELINE: &str = "celine.fournier@demo.test";
+const KARIM: &str = "karim.benali@demo.test";
+
+async fn bell(app: &TestApp, cookie: &str) -> String {
+    let page = body_text(app.get_as("/accueil", Auth::Cookie(cookie)).await).await;
+    page.split("class=\"bell\"")
+        .nth(1)
+        .unwrap_or_default()
+        .split("</a>")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn steps_notify_who_must_act(app: TestApp) {
+    let clock: Arc<dyn Clock> = app.clock.clone();
+    let worker = Worker::named(app.store.clone(), clock, "node-1".into());
+    let claire = app.bearer(CLAIRE).await;
+    let (case_id, _) = app.file_request(&claire).await;
+    let reference = app
+        .store
+        .all_cases_unaudited()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id.to_string() == case_id)
+        .unwrap()
+        .reference;
+
+    let cookies: Vec<(&str, String)> = {
+        let mut v = Vec::new();
+        for email in [SOPHIE, MARC, CELINE, KARIM, CLAIRE] {
+            v.push((email, app.sign_in(email).await));
+        }
+        v
+    };
+    let cookie = |email: &str| cookies.iter().find(|(e, _)| *e == email).unwrap().1.clone();
+    assert!(
+        !bell(&app, &cookie(SOPHIE)).await.contains("badge"),
+        "nothing before the worker runs"
+    );
+    assert_eq!(worker.run_once().await.unwrap(), 1, "one notify job");
+    assert_eq!(worker.run_once().await.unwrap(), 0, "and it ran once");
+    for email in [SOPHIE, MARC, CELINE] {
+        assert!(
+            bell(&app, &cookie(email)).await.contains(">1<"),
+            "{email} has one unread"
+        );
+        let list = body_text(
+            app.get_as("/notifications", Auth::Cookie(&cookie(email)))
+                .await,
+        )
+        .await;
+        assert!(
+            list.contains(&reference) && list.contains("nouvelle demande pour votre équipe"),
+            "{email}"
+        );
+        assert!(
+            !bell(&app, &cookie(email)).await.contains("badge"),
+            "read once listed"
+        );
+    }
+    for email in [KARIM, CLAIRE] {
+        let list = body_text(
+            app.get_as("/notifications", Auth::Cookie(&cookie(email)))
+                .await,
+        )
+        .await;
+        assert!(!list.contains(&reference), "{email} is not told");
+    }
+
+    // Sophie takes it: Claire is told, Sophie is not told of her own step.
+    let sophie = app.bearer(SOPHIE).await;
+    let task = json!({ "resourceType": "Task", "status": "accepted", "intent": "order" });
+    let put = app
+        .fhir(
+            "PUT",
+            &format!("/fhir/r4/Task/{case_id}"),
+            &sophie,
+            None,
+            Some(&task),
+        )
+        .await;
+    assert_eq!(put.status(), 200);
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let list = body_text(
+        app.get_as("/notifications", Auth::Cookie(&cookie(CLAIRE)))
+            .await,
+    )
+    .await;
+    assert!(
+        list.contains("votre demande a été acceptée par un expert"),
+        "{list}"
+    );
+    let sophie_list = body_text(
+        app.get_as("/notifications", Auth::Cookie(&cookie(SOPHIE)))
+            .await,
+    )
+    .await;
+    assert!(!sophie_list.contains("acceptée"));
+    // No notification names the patient.
+    for (_, c) in &cookies {
+        let list = body_text(app.get_as("/notifications", Auth::Cookie(c)).await).await;
+        assert!(
+            !list.contains("Durand") && !list.contains("Lucie"),
+            "no patient name"
+        );
+    }
+    app.finish().await;
+}
+
+async fn a_job_run_twice_notifies_once(app: TestApp) {
+    let claire = app.bearer(CLAIRE).await;
+    app.file_request(&claire).await;
+    let jobs = app
+        .store
+        .claim_jobs(
+            "node-a",
+            app.clock.now(),
+            jiff::SignedDuration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+    let first = app
+        .store
+        .run_notify(&jobs[0], app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(first, 3, "two dermatologists and the coordinator");
+    // node-a dies before recording completion: another node runs it again.
+    let again = app
+        .store
+        .claim_jobs(
+            "node-b",
+            app.clock.now() + jiff::SignedDuration::from_secs(61),
+            jiff::SignedDuration::from_secs(60),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        app.store
+            .run_notify(&again[0], app.clock.now())
+            .await
+            .unwrap(),
+        0,
+        "nobody told twice"
+    );
+    app.finish().await;
+}
+
+on_both_backends!(steps_notify_who_must_act, a_job_run_twice_notifies_once);

@@ -1,0 +1,197 @@
+//! In-app notifications of a request's steps: each step enqueues a
+//! `notify` job in its own transaction; the job (run by any node's worker)
+//! writes one notification per person who must act or know. A job run twice
+//! notifies once. Notifications carry the request's short reference only —
+//! never a patient's name or clinical content.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    Store, StoreError, Tx,
+    auth::Actor,
+    jobs::{Job, NewJob, enqueue_in},
+};
+
+/// The job kind that makes notifications.
+pub const NOTIFY: &str = "notify";
+
+/// What a `notify` job carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyPayload {
+    /// The request.
+    pub case_id: Uuid,
+    /// The step (`submit`, `take`, `ask`…).
+    pub event: String,
+    /// Who took it (not notified of their own step).
+    pub actor_id: Uuid,
+}
+
+/// A notification as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    /// Its id.
+    pub id: Uuid,
+    /// The request.
+    pub case_id: Uuid,
+    /// Its short reference.
+    pub reference: String,
+    /// The step.
+    pub event: String,
+    /// When.
+    pub created_at: Timestamp,
+    /// When it was read.
+    pub read_at: Option<Timestamp>,
+}
+
+/// Who hears of a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The experts of the team and the centre's coordinators.
+    Team,
+    /// The requester who filed it.
+    Requester,
+    /// The expert who owns it.
+    Owner,
+    /// The centre's coordinators.
+    Coordinators,
+}
+
+/// Who hears of each step.
+pub fn audiences(event: &str) -> &'static [Audience] {
+    match event {
+        "submit" => &[Audience::Team],
+        "take" | "ask" | "advise" | "propose-visit" => &[Audience::Requester],
+        "decline" => &[Audience::Requester, Audience::Coordinators, Audience::Team],
+        "assign" | "reply" | "close" => &[Audience::Owner],
+        _ => &[],
+    }
+}
+
+/// The notification primitives.
+#[async_trait]
+pub trait NotificationTx: Send {
+    /// The people an audience of a request is made of.
+    async fn audience(
+        &mut self,
+        case_id: Uuid,
+        audience: Audience,
+    ) -> Result<Vec<Uuid>, StoreError>;
+    /// Adds a notification unless this job already made one for this person.
+    async fn insert_notification(
+        &mut self,
+        person_id: Uuid,
+        notification: &Notification,
+        source_job: Uuid,
+    ) -> Result<bool, StoreError>;
+    /// A person's latest notifications, newest first.
+    async fn notifications_of(
+        &mut self,
+        person_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StoreError>;
+    /// How many a person has not read.
+    async fn unread_count(&mut self, person_id: Uuid) -> Result<i64, StoreError>;
+    /// Marks all of a person's notifications read.
+    async fn mark_read(&mut self, person_id: Uuid, now: Timestamp) -> Result<u64, StoreError>;
+}
+
+/// Enqueues the notification of `event` inside the step's transaction.
+pub(crate) async fn enqueue_notify(
+    tx: &mut dyn Tx,
+    actor: &Actor,
+    case_id: Uuid,
+    event: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if audiences(event).is_empty() {
+        return Ok(());
+    }
+    let payload = NotifyPayload {
+        case_id,
+        event: event.to_owned(),
+        actor_id: actor.caller.person_id,
+    };
+    let job = NewJob {
+        kind: NOTIFY.to_owned(),
+        payload: serde_json::to_value(payload).map_err(StoreError::internal)?,
+        dedupe_key: None,
+        due_at: now,
+        max_attempts: 8,
+    };
+    enqueue_in(tx, &job, now).await.map(drop)
+}
+
+impl Store {
+    /// Runs a `notify` job: one notification per person of the step's
+    /// audiences but its author. Idempotent.
+    pub async fn run_notify(&self, job: &Job, now: Timestamp) -> Result<usize, StoreError> {
+        let payload: NotifyPayload =
+            serde_json::from_value(job.payload.clone()).map_err(StoreError::internal)?;
+        let mut tx = self.backend().begin().await?;
+        let Some(case) = tx.case_view(payload.case_id).await? else {
+            return Ok(0);
+        };
+        let mut people = Vec::new();
+        for audience in audiences(&payload.event) {
+            people.extend(tx.audience(case.id, *audience).await?);
+        }
+        people.sort_unstable();
+        people.dedup();
+        people.retain(|p| *p != payload.actor_id);
+        let notification = Notification {
+            id: Uuid::nil(),
+            case_id: case.id,
+            reference: case.reference.clone(),
+            event: payload.event.clone(),
+            created_at: now,
+            read_at: None,
+        };
+        let mut made = 0;
+        for person in people {
+            let one = Notification {
+                id: Uuid::now_v7(),
+                ..notification.clone()
+            };
+            made += usize::from(tx.insert_notification(person, &one, job.id).await?);
+        }
+        tx.commit().await?;
+        Ok(made)
+    }
+
+    /// The actor's latest notifications, newest first.
+    pub async fn notifications(
+        &self,
+        actor: &Actor,
+        limit: i64,
+    ) -> Result<Vec<Notification>, StoreError> {
+        self.backend()
+            .begin()
+            .await?
+            .notifications_of(actor.caller.person_id, limit)
+            .await
+    }
+
+    /// How many notifications the actor has not read.
+    pub async fn unread_notifications(&self, actor: &Actor) -> Result<i64, StoreError> {
+        self.backend()
+            .begin()
+            .await?
+            .unread_count(actor.caller.person_id)
+            .await
+    }
+
+    /// Marks the actor's notifications read.
+    pub async fn mark_notifications_read(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.backend().begin().await?;
+        let n = tx.mark_read(actor.caller.person_id, now).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
