@@ -100,6 +100,15 @@ pub struct ServeArgs {
     /// The address users reach Consilium at. Default: http:// and the listening address
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Mail server for notifications: smtp://host:port, smtp://…?tls=required, smtps://…
+    #[arg(long, value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// A file holding the SMTP password.
+    #[arg(long, value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+    /// The sender of notification mail, e.g. "Consilium <ne-pas-repondre@chu.fr>".
+    #[arg(long, value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
 }
 
 /// `consilium user …`

@@ -56,6 +56,14 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Seed and show the demo region.
     pub demo: bool,
+    /// Mail server: `smtp://host:port` (plain, for a local relay),
+    /// `smtp://host:port?tls=required` (STARTTLS) or `smtps://host:port`;
+    /// the user name in the URL. No mail is sent when unset.
+    pub smtp_url: Option<String>,
+    /// A file holding the SMTP password.
+    pub smtp_password_file: Option<PathBuf>,
+    /// The sender of Consilium's mail.
+    pub smtp_from: String,
 }
 
 impl Default for Config {
@@ -77,6 +85,9 @@ impl Default for Config {
             session_lifetime: HumanDuration(Duration::from_secs(12 * 3600)),
             log_format: LogFormat::Json,
             demo: false,
+            smtp_url: None,
+            smtp_password_file: None,
+            smtp_from: "Consilium <ne-pas-repondre@consilium.invalid>".to_owned(),
         }
     }
 }
@@ -129,6 +140,12 @@ struct FlagOverrides {
     public_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     demo: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_password_file: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    smtp_from: Option<String>,
 }
 
 impl Config {
@@ -151,6 +168,9 @@ impl Config {
             listen: serve.and_then(|s| s.listen.clone()),
             public_url: serve.and_then(|s| s.public_url.clone()),
             demo: serve.and_then(|s| s.demo.then_some(true)),
+            smtp_url: serve.and_then(|s| s.smtp_url.clone()),
+            smtp_password_file: serve.and_then(|s| s.smtp_password_file.clone()),
+            smtp_from: serve.and_then(|s| s.smtp_from.clone()),
         };
         let mut config: Config = figment
             .merge(Env::prefixed("CONSILIUM_").ignore(&["config"]))
@@ -217,6 +237,19 @@ impl Config {
         if self.upload_max_bytes < 1024 || self.upload_max_pixels < 1_000_000 {
             bail!(
                 "upload_max_bytes ≥ 1024 et upload_max_pixels ≥ 1000000 / upload limits too small"
+            );
+        }
+        if let Some(url) = &self.smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            bail!(
+                "--smtp-url doit commencer par smtp:// ou smtps:// / --smtp-url must start with smtp:// or smtps://"
+            );
+        }
+        if self.smtp_from.parse::<lettre::message::Mailbox>().is_err() {
+            bail!(
+                "--smtp-from « {} » n'est pas une adresse (ex. Consilium <ne-pas-repondre@exemple.fr>) / --smtp-from is not an address",
+                self.smtp_from
             );
         }
         if self.body_limit < 1024 {

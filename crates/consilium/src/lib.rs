@@ -7,5 +7,6 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod mailer;
 pub mod startup;
 pub mod worker;

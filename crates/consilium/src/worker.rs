@@ -9,8 +9,10 @@ use consilium_domain::Clock;
 use consilium_store::{
     Store, StoreError,
     jobs::{AfterFailure, Job},
-    notifications::NOTIFY,
+    notifications::{EMAIL, EmailPayload, NOTIFY},
 };
+
+use crate::mailer::{Mailer, Notice};
 use jiff::SignedDuration;
 use tokio::sync::watch;
 
@@ -26,6 +28,8 @@ pub struct Worker {
     clock: Arc<dyn Clock>,
     /// This node's name in the leases.
     owner: String,
+    /// Mail, when an SMTP server is configured.
+    mailer: Option<Mailer>,
 }
 
 impl Worker {
@@ -41,7 +45,14 @@ impl Worker {
             store,
             clock,
             owner,
+            mailer: None,
         }
+    }
+
+    /// The same worker, also sending notification mail.
+    #[must_use]
+    pub fn with_mailer(self, mailer: Option<Mailer>) -> Self {
+        Self { mailer, ..self }
     }
 
     /// Claims and runs one batch of due jobs; returns how many ran.
@@ -59,10 +70,14 @@ impl Worker {
 
     async fn run_job(&self, job: &Job) -> Result<(), StoreError> {
         let outcome = match job.kind.as_str() {
-            NOTIFY => self.store.run_notify(job, self.clock.now()).await.map(drop),
-            other => Err(StoreError::internal(format!(
-                "no handler for job kind {other}"
-            ))),
+            NOTIFY => self
+                .store
+                .run_notify(job, self.mailer.is_some(), self.clock.now())
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            EMAIL => self.mail(job).await,
+            other => Err(format!("no handler for job kind {other}")),
         };
         let now = self.clock.now();
         match outcome {
@@ -71,25 +86,46 @@ impl Worker {
                     tracing::warn!(job = %job.id, "job ran after its lease ended; another node may run it again");
                 }
             }
-            Err(error) => {
-                match self
-                    .store
-                    .job_failed(job, &self.owner, &error.to_string(), now)
-                    .await?
-                {
-                    AfterFailure::RetryAt(at) => {
-                        tracing::warn!(job = %job.id, %error, %at, "job failed; will retry")
-                    }
-                    AfterFailure::GaveUp => {
-                        tracing::error!(job = %job.id, %error, "job failed for good")
-                    }
-                    AfterFailure::LeaseLost => {
-                        tracing::warn!(job = %job.id, %error, "job failed after its lease ended")
-                    }
+            Err(error) => match self.store.job_failed(job, &self.owner, &error, now).await? {
+                AfterFailure::RetryAt(at) => {
+                    tracing::warn!(job = %job.id, %error, %at, "job failed; will retry")
                 }
-            }
+                AfterFailure::GaveUp => {
+                    tracing::error!(job = %job.id, %error, "job failed for good")
+                }
+                AfterFailure::LeaseLost => {
+                    tracing::warn!(job = %job.id, %error, "job failed after its lease ended")
+                }
+            },
         }
         Ok(())
+    }
+
+    /// Sends the mail of an `email` job. Without a mailer (SMTP removed
+    /// from the configuration since), the job is dropped as done.
+    async fn mail(&self, job: &Job) -> Result<(), String> {
+        let Some(mailer) = &self.mailer else {
+            return Ok(());
+        };
+        let payload: EmailPayload =
+            serde_json::from_value(job.payload.clone()).map_err(|e| e.to_string())?;
+        let Some(person) = self
+            .store
+            .contact(payload.person_id)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(());
+        };
+        let name = person.display_name();
+        let notice = Notice {
+            to: person.email.as_str(),
+            name: &name,
+            reference: &payload.reference,
+            case_id: payload.case_id,
+            event: &payload.event,
+        };
+        mailer.send(&notice).await.map_err(|e| format!("{e:#}"))
     }
 
     /// Runs until `stop` turns true: polls every second when idle, at once

@@ -17,6 +17,22 @@ use crate::{
 
 /// The job kind that makes notifications.
 pub const NOTIFY: &str = "notify";
+/// The job kind that mails one notification.
+pub const EMAIL: &str = "email";
+
+/// What an `email` job carries: whom to tell what about which request —
+/// the reference, never the patient or clinical content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailPayload {
+    /// The recipient.
+    pub person_id: Uuid,
+    /// The request (for the link).
+    pub case_id: Uuid,
+    /// Its short reference.
+    pub reference: String,
+    /// The step.
+    pub event: String,
+}
 
 /// What a `notify` job carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,8 +142,14 @@ pub(crate) async fn enqueue_notify(
 
 impl Store {
     /// Runs a `notify` job: one notification per person of the step's
-    /// audiences but its author. Idempotent.
-    pub async fn run_notify(&self, job: &Job, now: Timestamp) -> Result<usize, StoreError> {
+    /// audiences but its author, and with `email`, one `email` job each
+    /// (keyed by this job and the person, so enqueued once). Idempotent.
+    pub async fn run_notify(
+        &self,
+        job: &Job,
+        email: bool,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
         let payload: NotifyPayload =
             serde_json::from_value(job.payload.clone()).map_err(StoreError::internal)?;
         let mut tx = self.backend().begin().await?;
@@ -156,9 +178,36 @@ impl Store {
                 ..notification.clone()
             };
             made += usize::from(tx.insert_notification(person, &one, job.id).await?);
+            if email {
+                let payload = EmailPayload {
+                    person_id: person,
+                    case_id: case.id,
+                    reference: case.reference.clone(),
+                    event: payload.event.clone(),
+                };
+                let mail = NewJob {
+                    kind: EMAIL.to_owned(),
+                    payload: serde_json::to_value(payload).map_err(StoreError::internal)?,
+                    dedupe_key: Some(format!("email:{}:{person}", job.id)),
+                    due_at: now,
+                    max_attempts: 8,
+                };
+                enqueue_in(tx.as_mut(), &mail, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(made)
+    }
+
+    /// A person's e-mail address and name, for mailing them.
+    pub async fn contact(&self, person_id: Uuid) -> Result<Option<crate::Person>, StoreError> {
+        Ok(self
+            .backend()
+            .begin()
+            .await?
+            .person(person_id)
+            .await?
+            .filter(|p| p.active))
     }
 
     /// The actor's latest notifications, newest first.

@@ -47,8 +47,9 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
     // One signal stops both: the server finishes requests in flight, the
     // worker the job in hand, and gives its other jobs back.
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker =
-        tokio::spawn(crate::worker::Worker::new(store.clone(), clock.clone()).run(stopped));
+    let mailer = crate::mailer::Mailer::from_config(&config)?;
+    let worker = crate::worker::Worker::new(store.clone(), clock.clone()).with_mailer(mailer);
+    let worker = tokio::spawn(worker.run(stopped));
     let state = startup::app_state(store, blobs, &config, clock, metrics)?;
     let served = startup::serve(listener, state, async move {
         shutdown.await;

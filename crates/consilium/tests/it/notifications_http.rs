@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use consilium::worker::Worker;
+use consilium::{config::Config, mailer::Mailer, worker::Worker};
 use consilium_domain::Clock;
 use serde_json::json;
 
-use crate::helpers::{TestApp, body_text, browser_like::Auth};
+use crate::helpers::{TestApp, body_text, browser_like::Auth, smtp::Smtp};
 
 const CLAIRE: &str = "claire.martin@demo.test";
 const SOPHIE: &str = "sophie.lambert@demo.test";
@@ -139,7 +139,7 @@ async fn a_job_run_twice_notifies_once(app: TestApp) {
     assert_eq!(jobs.len(), 1);
     let first = app
         .store
-        .run_notify(&jobs[0], app.clock.now())
+        .run_notify(&jobs[0], false, app.clock.now())
         .await
         .unwrap();
     assert_eq!(first, 3, "two dermatologists and the coordinator");
@@ -157,7 +157,7 @@ async fn a_job_run_twice_notifies_once(app: TestApp) {
     assert_eq!(again.len(), 1);
     assert_eq!(
         app.store
-            .run_notify(&again[0], app.clock.now())
+            .run_notify(&again[0], false, app.clock.now())
             .await
             .unwrap(),
         0,
@@ -166,4 +166,93 @@ async fn a_job_run_twice_notifies_once(app: TestApp) {
     app.finish().await;
 }
 
-on_both_backends!(steps_notify_who_must_act, a_job_run_twice_notifies_once);
+async fn mail_says_only_that_something_awaits(app: TestApp) {
+    let Some(smtp) = Smtp::start() else {
+        return app.finish().await;
+    };
+    let config = Config {
+        smtp_url: Some(format!("smtp://127.0.0.1:{}", smtp.port)),
+        public_url: Some("https://consilium.test".into()),
+        ..Config::default()
+    };
+    let mailer = Mailer::from_config(&config).unwrap();
+    let clock: Arc<dyn Clock> = app.clock.clone();
+    let worker = Worker::named(app.store.clone(), clock, "node-1".into()).with_mailer(mailer);
+    let claire = app.bearer(CLAIRE).await;
+    let (case_id, _) = app.file_request(&claire).await;
+    assert_eq!(worker.run_once().await.unwrap(), 1, "the notify job");
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        3,
+        "one mail job per person"
+    );
+    assert_eq!(worker.run_once().await.unwrap(), 0);
+    let sophie = app.bearer(SOPHIE).await;
+    let task = format!("/fhir/r4/Task/{case_id}");
+    let accepted = json!({ "resourceType": "Task", "status": "accepted", "intent": "order" });
+    app.fhir("PUT", &task, &sophie, None, Some(&accepted)).await;
+    let question = json!({ "resourceType": "Task", "status": "on-hold", "intent": "order",
+        "note": [{ "text": "Une photo en gros plan de la jambe droite ?" }] });
+    app.fhir("PUT", &task, &sophie, None, Some(&question)).await;
+    while worker.run_once().await.unwrap() > 0 {}
+
+    let mails = smtp.messages();
+    let to = |m: &serde_json::Value| m["to"].as_str().unwrap().to_owned();
+    let mut recipients: Vec<String> = mails.iter().map(to).collect();
+    recipients.sort();
+    assert_eq!(recipients.len(), 5, "{recipients:?}");
+    for email in [SOPHIE, MARC, CELINE] {
+        assert_eq!(
+            recipients.iter().filter(|r| r.contains(email)).count(),
+            1,
+            "{email} once"
+        );
+    }
+    assert_eq!(
+        recipients.iter().filter(|r| r.contains(CLAIRE)).count(),
+        2,
+        "taken, then asked"
+    );
+    let link = format!("https://consilium.test/dossiers/{case_id}");
+    for mail in &mails {
+        let (subject, body) = (
+            mail["subject"].as_str().unwrap(),
+            mail["body"].as_str().unwrap(),
+        );
+        assert!(subject.starts_with("[Consilium] TE-"), "{subject}");
+        assert!(body.contains(&link), "{body}");
+        // The patient of `bundle()`, and what the questionnaire and the question say.
+        for secret in [
+            "Durand",
+            "DURAND",
+            "Lucie",
+            "Anne",
+            "1986",
+            "12/05",
+            "Nævus",
+            "Lévothyroxine",
+            "Jambe",
+            "jambe",
+            "gros plan",
+            "286057512345",
+        ] {
+            assert!(
+                !subject.contains(secret) && !body.contains(secret),
+                "{secret} leaked: {subject} / {body}"
+            );
+        }
+    }
+    assert!(mails.iter().any(|m| {
+        m["subject"]
+            .as_str()
+            .unwrap()
+            .contains("l'expert vous pose une question")
+    }));
+    app.finish().await;
+}
+
+on_both_backends!(
+    steps_notify_who_must_act,
+    a_job_run_twice_notifies_once,
+    mail_says_only_that_something_awaits
+);

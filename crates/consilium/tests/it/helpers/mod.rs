@@ -4,6 +4,7 @@
 pub mod binary;
 pub mod browser_like;
 pub mod postgres;
+pub mod smtp;
 
 use std::sync::Arc;
 
