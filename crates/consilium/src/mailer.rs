@@ -102,6 +102,8 @@ fn what_happened(event: &str) -> &'static str {
         "advise" => "l'avis de l'expert est disponible",
         "propose-visit" => "un rendez-vous est proposé",
         "close" => "le requérant a clôturé la demande",
+        "deadline-soon" => "l'échéance de réponse approche (moins de 12 h)",
+        "deadline-passed" => "l'échéance de réponse est dépassée",
         _ => "du nouveau",
     }
 }

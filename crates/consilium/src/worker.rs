@@ -9,7 +9,7 @@ use consilium_domain::Clock;
 use consilium_store::{
     Store, StoreError,
     jobs::{AfterFailure, Job},
-    notifications::{EMAIL, EmailPayload, NOTIFY},
+    notifications::{EMAIL, EmailPayload, NOTIFY, REMINDER},
 };
 
 use crate::mailer::{Mailer, Notice};
@@ -73,6 +73,12 @@ impl Worker {
             NOTIFY => self
                 .store
                 .run_notify(job, self.mailer.is_some(), self.clock.now())
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            REMINDER => self
+                .store
+                .run_reminder(job, self.mailer.is_some(), self.clock.now())
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),

@@ -73,6 +73,8 @@ pub enum Audience {
     Owner,
     /// The centre's coordinators.
     Coordinators,
+    /// The expert who owns it, or the whole team while nobody does.
+    OwnerOrTeam,
 }
 
 /// Who hears of each step.
@@ -82,6 +84,8 @@ pub fn audiences(event: &str) -> &'static [Audience] {
         "take" | "ask" | "advise" | "propose-visit" => &[Audience::Requester],
         "decline" => &[Audience::Requester, Audience::Coordinators, Audience::Team],
         "assign" | "reply" | "close" => &[Audience::Owner],
+        "deadline-soon" => &[Audience::OwnerOrTeam],
+        "deadline-passed" => &[Audience::Coordinators, Audience::Owner],
         _ => &[],
     }
 }
@@ -112,6 +116,107 @@ pub trait NotificationTx: Send {
     async fn unread_count(&mut self, person_id: Uuid) -> Result<i64, StoreError>;
     /// Marks all of a person's notifications read.
     async fn mark_read(&mut self, person_id: Uuid, now: Timestamp) -> Result<u64, StoreError>;
+}
+
+/// What a `reminder` job carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderPayload {
+    /// The request.
+    pub case_id: Uuid,
+    /// `deadline-soon` or `deadline-passed`.
+    pub event: String,
+    /// The deadline it was set for: a moved or stopped clock makes it moot.
+    pub deadline: Timestamp,
+}
+
+/// The job kind of deadline reminders.
+pub const REMINDER: &str = "reminder";
+
+/// How long before the deadline the reminder comes.
+pub const REMIND_BEFORE: jiff::SignedDuration = jiff::SignedDuration::from_hours(12);
+
+/// Schedules the reminder (12 h before) and the escalation (at the
+/// deadline) of a request's new deadline, inside the transaction that set it.
+pub(crate) async fn schedule_reminders(
+    tx: &mut dyn Tx,
+    case_id: Uuid,
+    deadline: Timestamp,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let soon = deadline
+        .checked_sub(REMIND_BEFORE)
+        .map_err(StoreError::internal)?
+        .max(now);
+    for (event, due_at) in [("deadline-soon", soon), ("deadline-passed", deadline)] {
+        let payload = ReminderPayload {
+            case_id,
+            event: event.to_owned(),
+            deadline,
+        };
+        let job = NewJob {
+            kind: REMINDER.to_owned(),
+            payload: serde_json::to_value(payload).map_err(StoreError::internal)?,
+            dedupe_key: Some(format!("{event}:{case_id}:{deadline}")),
+            due_at,
+            max_attempts: 8,
+        };
+        enqueue_in(tx, &job, now).await?;
+    }
+    Ok(())
+}
+
+/// Who is told what, by which job.
+struct Telling<'a> {
+    job: &'a Job,
+    event: &'a str,
+    /// Not told of their own step.
+    author: Option<Uuid>,
+    email: bool,
+    now: Timestamp,
+}
+
+/// Writes the notifications (and mail jobs) of `told` about `case`.
+async fn tell(
+    tx: &mut dyn Tx,
+    case: &crate::cases::CaseView,
+    told: &Telling<'_>,
+) -> Result<usize, StoreError> {
+    let mut people = Vec::new();
+    for audience in audiences(told.event) {
+        people.extend(tx.audience(case.id, *audience).await?);
+    }
+    people.sort_unstable();
+    people.dedup();
+    people.retain(|p| Some(*p) != told.author);
+    let mut made = 0;
+    for person in people {
+        let one = Notification {
+            id: Uuid::now_v7(),
+            case_id: case.id,
+            reference: case.reference.clone(),
+            event: told.event.to_owned(),
+            created_at: told.now,
+            read_at: None,
+        };
+        made += usize::from(tx.insert_notification(person, &one, told.job.id).await?);
+        if told.email {
+            let payload = EmailPayload {
+                person_id: person,
+                case_id: case.id,
+                reference: case.reference.clone(),
+                event: told.event.to_owned(),
+            };
+            let mail = NewJob {
+                kind: EMAIL.to_owned(),
+                payload: serde_json::to_value(payload).map_err(StoreError::internal)?,
+                dedupe_key: Some(format!("email:{}:{person}", told.job.id)),
+                due_at: told.now,
+                max_attempts: 8,
+            };
+            enqueue_in(tx, &mail, told.now).await?;
+        }
+    }
+    Ok(made)
 }
 
 /// Enqueues the notification of `event` inside the step's transaction.
@@ -156,45 +261,49 @@ impl Store {
         let Some(case) = tx.case_view(payload.case_id).await? else {
             return Ok(0);
         };
-        let mut people = Vec::new();
-        for audience in audiences(&payload.event) {
-            people.extend(tx.audience(case.id, *audience).await?);
-        }
-        people.sort_unstable();
-        people.dedup();
-        people.retain(|p| *p != payload.actor_id);
-        let notification = Notification {
-            id: Uuid::nil(),
-            case_id: case.id,
-            reference: case.reference.clone(),
-            event: payload.event.clone(),
-            created_at: now,
-            read_at: None,
+        let told = Telling {
+            job,
+            event: &payload.event,
+            author: Some(payload.actor_id),
+            email,
+            now,
         };
-        let mut made = 0;
-        for person in people {
-            let one = Notification {
-                id: Uuid::now_v7(),
-                ..notification.clone()
-            };
-            made += usize::from(tx.insert_notification(person, &one, job.id).await?);
-            if email {
-                let payload = EmailPayload {
-                    person_id: person,
-                    case_id: case.id,
-                    reference: case.reference.clone(),
-                    event: payload.event.clone(),
-                };
-                let mail = NewJob {
-                    kind: EMAIL.to_owned(),
-                    payload: serde_json::to_value(payload).map_err(StoreError::internal)?,
-                    dedupe_key: Some(format!("email:{}:{person}", job.id)),
-                    due_at: now,
-                    max_attempts: 8,
-                };
-                enqueue_in(tx.as_mut(), &mail, now).await?;
-            }
+        let made = tell(tx.as_mut(), &case, &told).await?;
+        tx.commit().await?;
+        Ok(made)
+    }
+
+    /// Runs a `reminder` job: when the request still has the deadline the
+    /// reminder was set for (not answered, not on hold, not moved), tells
+    /// who must act that it is near, or the coordinators that it passed.
+    pub async fn run_reminder(
+        &self,
+        job: &Job,
+        email: bool,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let payload: ReminderPayload =
+            serde_json::from_value(job.payload.clone()).map_err(StoreError::internal)?;
+        let mut tx = self.backend().begin().await?;
+        let Some(case) = tx.case_view(payload.case_id).await? else {
+            return Ok(0);
+        };
+        let still_due = case.deadline == Some(payload.deadline)
+            && !case.answered
+            && consilium_domain::expertise::TaskStatus::parse(&case.status).is_some_and(|s| {
+                s.is_open() && s != consilium_domain::expertise::TaskStatus::OnHold
+            });
+        if !still_due {
+            return Ok(0);
         }
+        let told = Telling {
+            job,
+            event: &payload.event,
+            author: None,
+            email,
+            now,
+        };
+        let made = tell(tx.as_mut(), &case, &told).await?;
         tx.commit().await?;
         Ok(made)
     }

@@ -155,6 +155,14 @@ impl Lang {
                 "le requérant a clôturé la demande",
                 "the requester closed the request",
             ),
+            "deadline-soon" => self.t(
+                "l'échéance de réponse approche (moins de 12 h)",
+                "the answer is due in less than 12 h",
+            ),
+            "deadline-passed" => self.t(
+                "l'échéance de réponse est dépassée",
+                "the answer is overdue",
+            ),
             _ => self.t("du nouveau sur une demande", "news on a request"),
         }
     }

@@ -410,3 +410,138 @@ pub async fn concurrent_takes_make_one_owner(store: Store) {
     );
     assert_eq!(declined.status_reason.as_deref(), Some("Hors de mon champ"));
 }
+
+/// Runs every due job of `kind` at `at` with the store's handlers (as the
+/// worker would); returns how many notifications they made.
+async fn run_due(store: &Store, at: Timestamp) -> Vec<(String, usize)> {
+    let mut ran = Vec::new();
+    for job in store
+        .claim_jobs("contract", at, SignedDuration::from_secs(60), 100)
+        .await
+        .unwrap()
+    {
+        let made = match job.kind.as_str() {
+            crate::notifications::NOTIFY => store.run_notify(&job, false, at).await.unwrap(),
+            crate::notifications::REMINDER => store.run_reminder(&job, false, at).await.unwrap(),
+            other => panic!("unexpected job {other}"),
+        };
+        assert!(store.complete_job(&job, "contract", at).await.unwrap());
+        let event = job.payload["event"].as_str().unwrap_or_default().to_owned();
+        ran.push((event, made));
+    }
+    ran
+}
+
+fn paris(y: i16, m: i8, d: i8, h: i8) -> Timestamp {
+    jiff::civil::date(y, m, d)
+        .at(h, 0, 0, 0)
+        .in_tz("Europe/Paris")
+        .unwrap()
+        .timestamp()
+}
+
+pub async fn deadline_reminders_follow_the_clock_across_dst_and_wait_on_hold(store: Store) {
+    store.import_directory(&access_seed(), now()).await.unwrap();
+    let requester = signed_in(&store, "requester@demo.test", 0).await;
+    let expert = signed_in(&store, "expert@demo.test", 0).await;
+    let coordinator = signed_in(&store, "coordination@demo.test", 0).await;
+    // Friday 23 October 2026, 20:00 in Paris (summer time); the team's target
+    // is 72 h: due Monday 26 at 19:00 Paris (winter time), reminded at 07:00.
+    let sent = paris(2026, 10, 23, 20);
+    let case = sent_request(&store, &requester, sent, false).await;
+    assert_eq!(case.deadline, Some(paris(2026, 10, 26, 19)));
+    let held = sent_request(&store, &requester, sent, false).await;
+    assert_eq!(run_due(&store, sent).await.len(), 2, "the two submissions");
+    store
+        .move_request(&expert, held.id, &Step::Take, sent)
+        .await
+        .unwrap();
+    let message = message("Photo ?", vec![]);
+    store
+        .send_message(
+            &expert,
+            held.id,
+            MessageKind::Question,
+            &message,
+            paris(2026, 10, 24, 9),
+        )
+        .await
+        .unwrap();
+    run_due(&store, paris(2026, 10, 24, 9)).await;
+
+    let before = paris(2026, 10, 26, 7) - SignedDuration::from_secs(1);
+    assert!(
+        run_due(&store, before).await.is_empty(),
+        "not before 07:00 Paris"
+    );
+    let at_seven = run_due(&store, paris(2026, 10, 26, 7)).await;
+    assert_eq!(
+        at_seven,
+        vec![
+            ("deadline-soon".to_owned(), 1),
+            ("deadline-soon".to_owned(), 0)
+        ],
+        "the team's expert for the open one (nobody owns it); nobody for the one on hold"
+    );
+    let told = store.notifications(&expert, 10).await.unwrap();
+    assert!(
+        told.iter()
+            .any(|n| n.event == "deadline-soon" && n.case_id == case.id)
+    );
+    assert!(
+        !told
+            .iter()
+            .any(|n| n.event == "deadline-soon" && n.case_id == held.id)
+    );
+
+    // The requester answers on Tuesday: the clock restarts, new reminders.
+    let reply = NewMessage {
+        asks_photos: false,
+        ..message
+    };
+    store
+        .send_message(
+            &requester,
+            held.id,
+            MessageKind::Reply,
+            &reply,
+            paris(2026, 10, 27, 9),
+        )
+        .await
+        .unwrap();
+    let resumed = store
+        .case(&expert, held.id, paris(2026, 10, 27, 9))
+        .await
+        .unwrap();
+    let passed = run_due(&store, paris(2026, 10, 26, 19)).await;
+    assert_eq!(
+        passed,
+        vec![
+            ("deadline-passed".to_owned(), 1),
+            ("deadline-passed".to_owned(), 0)
+        ],
+        "the coordinator hears of the late one; the other's deadline moved"
+    );
+    assert!(
+        store
+            .notifications(&coordinator, 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.event == "deadline-passed" && n.case_id == case.id)
+    );
+    assert_eq!(
+        run_due(&store, paris(2026, 10, 27, 9)).await,
+        vec![("reply".to_owned(), 1)],
+        "the owner hears of the reply"
+    );
+    let due = resumed.deadline.unwrap();
+    let next = run_due(&store, due - REMIND).await;
+    assert_eq!(
+        next,
+        vec![("deadline-soon".to_owned(), 1)],
+        "the owner, reminded of the new deadline"
+    );
+}
+
+const REMIND: SignedDuration = crate::notifications::REMIND_BEFORE;

@@ -65,6 +65,7 @@ macro_rules! for_each_contract_test {
             a_job_is_leased_to_one_node_at_a_time,
             a_failing_job_backs_off_then_gives_up,
             concurrent_claimers_never_share_a_job,
+            deadline_reminders_follow_the_clock_across_dst_and_wait_on_hold,
         );
     };
 }

@@ -158,6 +158,9 @@ impl Store {
         );
         audit::append(tx, self.audit_key(), entry).await?;
         crate::notifications::enqueue_notify(tx, actor, case.id, step.name(), ctx.now).await?;
+        if let Some(deadline) = next.deadline.filter(|d| Some(*d) != state.deadline) {
+            crate::notifications::schedule_reminders(tx, case.id, deadline, ctx.now).await?;
+        }
         Ok(next)
     }
 

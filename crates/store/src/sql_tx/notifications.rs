@@ -23,6 +23,13 @@ macro_rules! impl_notification_tx {
                                AND (m.team_id IS NULL OR m.team_id = c.team_id)) \
                          JOIN people p ON p.id = m.person_id AND p.active WHERE c.id = $1"
                     }
+                    A::OwnerOrTeam => {
+                        "SELECT c.owner_id FROM cases c WHERE c.id = $1 AND c.owner_id IS NOT NULL \
+                         UNION SELECT m.person_id FROM cases c \
+                         JOIN memberships m ON m.role = 'expert' AND m.team_id = c.team_id \
+                         JOIN people p ON p.id = m.person_id AND p.active \
+                         WHERE c.id = $1 AND c.owner_id IS NULL"
+                    }
                     A::Coordinators => {
                         "SELECT m.person_id FROM cases c JOIN teams t ON t.id = c.team_id \
                          JOIN memberships m ON m.role = 'coordinator' AND m.organization_id = t.organization_id \
