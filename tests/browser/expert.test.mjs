@@ -62,14 +62,21 @@ async function fileRequest(page) {
 }
 
 test('request, question, reply with a photo, advice, appointment, report, closing', async () => {
+  // The expert has Consilium open while the GP sends the request.
+  const expert = await desktopPage();
+  const sophie = user('sophie.lambert@demo.test');
+  await signIn(expert, server, sophie, totp);
+  assert.equal(await expert.locator('a.bell .badge').count(), 0, 'nothing new yet');
   const gp = await phonePage(browser);
   await signIn(gp, server, user('claire.martin@demo.test'), totp);
   const { reference, path } = await fileRequest(gp);
 
+  // The bell lights up without a reload (the server's worker, then Server-Sent Events).
+  await expert.locator('a.bell .badge').waitFor({ timeout: 20_000 });
+  assert.equal(await expert.locator('a.bell .badge').innerText(), '1');
+  await expert.screenshot({ path: join(screenshots, 'expert-bell-live-fr.png') });
+
   // The expert's queue: the new request first, with about 48 h left.
-  const expert = await desktopPage();
-  const sophie = user('sophie.lambert@demo.test');
-  await signIn(expert, server, sophie, totp);
   await expert.getByRole('link', { name: "File d'attente" }).click();
   const first = expert.locator('ol.queue li').first();
   assert.match(await first.innerText(), new RegExp(reference));

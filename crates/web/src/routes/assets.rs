@@ -48,3 +48,11 @@ pub async fn viewer() -> impl IntoResponse {
         include_str!("../../static/viewer.js"),
     )
 }
+
+/// `GET /static/notifications.js`: keeps the bell's count live.
+pub async fn notifications() -> impl IntoResponse {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/notifications.js"),
+    )
+}

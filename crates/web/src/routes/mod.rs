@@ -105,6 +105,8 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .route("/file-attente", get(expertise::queue::show))
         .route("/notifications", get(notifications::list))
         .route("/notifications/lues", post(notifications::mark_read))
+        .route("/notifications/flux", get(notifications::stream))
+        .route("/static/notifications.js", get(assets::notifications))
         .route("/dossiers/{id}/prise", post(expertise::steps::take))
         .route("/dossiers/{id}/refus", post(expertise::steps::decline))
         .route("/dossiers/{id}/attribution", post(expertise::steps::assign))
