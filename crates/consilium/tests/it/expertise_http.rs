@@ -439,15 +439,7 @@ async fn a_corrected_advice_keeps_both_versions_and_reports(app: TestApp) {
         .post_form(&format!("{case}/prise"), Some(&sophie), &[])
         .await;
     assert_eq!(location(&taken), case);
-    let reference = app
-        .store
-        .all_cases_unaudited()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id.to_string() == case_id)
-        .unwrap()
-        .reference;
+    let reference = app.reference_of(&case_id).await;
     let accepted = body_text(
         app.get_as("/file-attente?statut=accepted", Auth::Cookie(&sophie))
             .await,

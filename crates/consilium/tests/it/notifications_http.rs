@@ -31,15 +31,7 @@ async fn steps_notify_who_must_act(app: TestApp) {
     let worker = Worker::named(app.store.clone(), clock, "node-1".into());
     let claire = app.bearer(CLAIRE).await;
     let (case_id, _) = app.file_request(&claire).await;
-    let reference = app
-        .store
-        .all_cases_unaudited()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.id.to_string() == case_id)
-        .unwrap()
-        .reference;
+    let reference = app.reference_of(&case_id).await;
 
     let cookies: Vec<(&str, String)> = {
         let mut v = Vec::new();

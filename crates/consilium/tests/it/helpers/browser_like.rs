@@ -124,6 +124,16 @@ impl TestApp {
         secret.expose().to_owned()
     }
 
+    /// The reference of a case by its id.
+    pub async fn reference_of(&self, case_id: &str) -> String {
+        let cases = self.store.all_cases_unaudited().await.unwrap();
+        cases
+            .into_iter()
+            .find(|c| c.id.to_string() == case_id)
+            .unwrap()
+            .reference
+    }
+
     /// The id of a demo case.
     pub async fn case_id(&self, reference: &str) -> Uuid {
         let cases = self.store.all_cases_unaudited().await.unwrap();
