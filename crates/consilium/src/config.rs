@@ -64,6 +64,9 @@ pub struct Config {
     pub smtp_password_file: Option<PathBuf>,
     /// The sender of Consilium's mail.
     pub smtp_from: String,
+    /// How long a node holds the background jobs it claimed; another node
+    /// takes them once it ends (a node that died).
+    pub job_lease: HumanDuration,
 }
 
 impl Default for Config {
@@ -88,6 +91,7 @@ impl Default for Config {
             smtp_url: None,
             smtp_password_file: None,
             smtp_from: "Consilium <ne-pas-repondre@consilium.invalid>".to_owned(),
+            job_lease: HumanDuration(Duration::from_secs(60)),
         }
     }
 }
@@ -251,6 +255,10 @@ impl Config {
                 "--smtp-from « {} » n'est pas une adresse (ex. Consilium <ne-pas-repondre@exemple.fr>) / --smtp-from is not an address",
                 self.smtp_from
             );
+        }
+        let lease = self.job_lease.0;
+        if lease < Duration::from_secs(1) || lease > Duration::from_secs(3600) {
+            bail!("job_lease doit être entre 1s et 1h / job_lease must be between 1s and 1h");
         }
         if self.body_limit < 1024 {
             bail!(

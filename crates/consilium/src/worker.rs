@@ -16,7 +16,8 @@ use crate::mailer::{Mailer, Notice};
 use jiff::SignedDuration;
 use tokio::sync::watch;
 
-/// How long a node holds the jobs it claimed before others may take them.
+/// How long a node holds the jobs it claimed before others may take them,
+/// unless configured (`CONSILIUM_JOB_LEASE`).
 const LEASE: SignedDuration = SignedDuration::from_secs(60);
 /// How many jobs a node claims at once.
 const BATCH: i64 = 10;
@@ -30,6 +31,8 @@ pub struct Worker {
     owner: String,
     /// Mail, when an SMTP server is configured.
     mailer: Option<Mailer>,
+    /// How long claimed jobs are held.
+    lease: SignedDuration,
 }
 
 impl Worker {
@@ -46,7 +49,15 @@ impl Worker {
             clock,
             owner,
             mailer: None,
+            lease: LEASE,
         }
+    }
+
+    /// The same worker, holding claimed jobs for `lease`.
+    #[must_use]
+    pub fn with_lease(self, lease: std::time::Duration) -> Self {
+        let lease = SignedDuration::try_from(lease).unwrap_or(LEASE);
+        Self { lease, ..self }
     }
 
     /// The same worker, also sending notification mail.
@@ -59,7 +70,7 @@ impl Worker {
     pub async fn run_once(&self) -> Result<usize, StoreError> {
         let jobs = self
             .store
-            .claim_jobs(&self.owner, self.clock.now(), LEASE, BATCH)
+            .claim_jobs(&self.owner, self.clock.now(), self.lease, BATCH)
             .await?;
         let count = jobs.len();
         for job in jobs {

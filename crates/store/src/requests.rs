@@ -416,8 +416,17 @@ async fn resolve_patient(
                 Some(id) => id,
                 None => {
                     let id = Uuid::now_v7();
-                    tx.insert_patient(id, identity, now).await?;
-                    id
+                    if tx.insert_patient(id, identity, now).await? {
+                        id
+                    } else {
+                        // A concurrent request added the same INS first: it is that patient.
+                        let ins = identity.ins.as_ref().ok_or_else(|| {
+                            StoreError::internal("patient insert conflicted without an INS")
+                        })?;
+                        tx.patient_by_ins(ins)
+                            .await?
+                            .ok_or_else(|| not_found("patient", ins))?
+                    }
                 }
             };
             tx.link_patient_site(id, site_id).await?;

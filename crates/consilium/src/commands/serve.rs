@@ -48,7 +48,9 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
     // worker the job in hand, and gives its other jobs back.
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mailer = crate::mailer::Mailer::from_config(&config)?;
-    let worker = crate::worker::Worker::new(store.clone(), clock.clone()).with_mailer(mailer);
+    let worker = crate::worker::Worker::new(store.clone(), clock.clone())
+        .with_mailer(mailer)
+        .with_lease(config.job_lease.0);
     let worker = tokio::spawn(worker.run(stopped));
     let state = startup::app_state(store, blobs, &config, clock, metrics)?;
     let served = startup::serve(listener, state, async move {

@@ -32,6 +32,7 @@ mod expertise_http;
 mod fhir_http;
 mod helpers;
 mod http;
+mod jobs_cluster;
 mod notifications_http;
 mod requests_http;
 mod store_contract;

@@ -55,10 +55,16 @@ impl Server {
     /// waits for the line that says where it listens (and, with `--demo`,
     /// for the end of the demo banner).
     pub async fn start(storage: &[String], extra: &[&str]) -> Self {
+        Self::start_with_env(storage, extra, &[]).await
+    }
+
+    /// The same, with `CONSILIUM_*` variables set.
+    pub async fn start_with_env(storage: &[String], extra: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = consilium()
             .args(storage)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
