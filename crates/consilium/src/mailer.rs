@@ -90,6 +90,45 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// Sends a person's daily summary: one line per notification, the
+    /// reference, what happened and a link.
+    pub async fn send_digest(
+        &self,
+        to: &str,
+        name: &str,
+        items: &[(String, String, Uuid)],
+    ) -> anyhow::Result<()> {
+        let to = Mailbox::new(Some(name.to_owned()), to.parse()?);
+        let lines: String = items
+            .iter()
+            .map(|(reference, event, case_id)| {
+                format!(
+                    "- {reference} : {} — {}/dossiers/{case_id}\n",
+                    what_happened(event),
+                    self.public_url
+                )
+            })
+            .collect();
+        let body = format!(
+            "Bonjour,\n\nVotre résumé du jour sur Consilium :\n\n{lines}\n{}\n\n{}\n",
+            "Connectez-vous pour consulter ces demandes. Ce message ne contient aucune donnée de santé.",
+            "— Consilium, plateforme régionale de télémédecine"
+        );
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(format!(
+                "[Consilium] Résumé du jour : {} notification(s)",
+                items.len()
+            ))
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}
+
 /// The event in words, in French (the mail's language).
 fn what_happened(event: &str) -> &'static str {
     match event {

@@ -9,7 +9,7 @@ use consilium_domain::Clock;
 use consilium_store::{
     Store, StoreError,
     jobs::{AfterFailure, Job},
-    notifications::{EMAIL, EmailPayload, NOTIFY, REMINDER},
+    notifications::{DIGEST, EMAIL, EmailPayload, NOTIFY, REMINDER},
 };
 
 use crate::mailer::{Mailer, Notice};
@@ -94,6 +94,7 @@ impl Worker {
                 .map(drop)
                 .map_err(|e| e.to_string()),
             EMAIL => self.mail(job).await,
+            DIGEST => self.digest(job).await,
             other => Err(format!("no handler for job kind {other}")),
         };
         let now = self.clock.now();
@@ -143,6 +144,35 @@ impl Worker {
             event: &payload.event,
         };
         mailer.send(&notice).await.map_err(|e| format!("{e:#}"))
+    }
+
+    /// Runs a `digest` job: the summary mail, when there is something to
+    /// say and somewhere to send it.
+    async fn digest(&self, job: &Job) -> Result<(), String> {
+        let (person_id, told) = self
+            .store
+            .run_digest(job, self.clock.now())
+            .await
+            .map_err(|e| e.to_string())?;
+        let (Some(mailer), false) = (&self.mailer, told.is_empty()) else {
+            return Ok(());
+        };
+        let Some(person) = self
+            .store
+            .contact(person_id)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(());
+        };
+        let items: Vec<(String, String, uuid::Uuid)> = told
+            .into_iter()
+            .map(|n| (n.reference, n.event, n.case_id))
+            .collect();
+        mailer
+            .send_digest(person.email.as_str(), &person.display_name(), &items)
+            .await
+            .map_err(|e| format!("{e:#}"))
     }
 
     /// Runs until `stop` turns true: polls every second when idle, at once

@@ -243,7 +243,96 @@ async fn mail_says_only_that_something_awaits(app: TestApp) {
     app.finish().await;
 }
 
+async fn preferences_mute_or_gather_mail(app: TestApp) {
+    let Some(smtp) = Smtp::start() else {
+        return app.finish().await;
+    };
+    let config = Config {
+        smtp_url: Some(format!("smtp://127.0.0.1:{}", smtp.port)),
+        ..Config::default()
+    };
+    let clock: Arc<dyn Clock> = app.clock.clone();
+    let worker = Worker::named(app.store.clone(), clock, "node-1".into())
+        .with_mailer(Mailer::from_config(&config).unwrap());
+    // Sophie mutes new requests; Marc wants one summary a day.
+    let sophie = app.sign_in(SOPHIE).await;
+    let every_but_submit: Vec<(&str, &str)> = consilium_store::notifications::EVENTS
+        .iter()
+        .filter(|e| **e != "submit")
+        .map(|e| ("mail", *e))
+        .chain([("frequency", "immediate")])
+        .collect();
+    let saved = app
+        .post_form("/compte/notifications", Some(&sophie), &every_but_submit)
+        .await;
+    assert!(body_text(saved).await.contains("Préférences enregistrées"));
+    let marc = app.sign_in(MARC).await;
+    app.post_form(
+        "/compte/notifications",
+        Some(&marc),
+        &[("mail", "submit"), ("frequency", "daily")],
+    )
+    .await;
+    let page = body_text(
+        app.get_as("/compte/notifications", Auth::Cookie(&marc))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains(r#"value="daily" checked"#),
+        "the choice is kept"
+    );
+
+    let claire = app.bearer(CLAIRE).await;
+    let (case_id, _) = app.file_request(&claire).await;
+    let reference = app.reference_of(&case_id).await;
+    while worker.run_once().await.unwrap() > 0 {}
+    let mails = smtp.messages();
+    let to: Vec<&str> = mails.iter().map(|m| m["to"].as_str().unwrap()).collect();
+    assert_eq!(to.len(), 1, "{to:?}");
+    assert!(
+        to[0].contains(CELINE),
+        "only the coordinator is mailed at once"
+    );
+    let bell = body_text(app.get_as("/notifications", Auth::Cookie(&sophie)).await).await;
+    assert!(
+        bell.contains(&reference),
+        "muted mail, but the bell still tells"
+    );
+
+    // Next morning at 07:00 Paris (06:00 UTC in November), Marc's summary.
+    let seven = consilium_store::notifications::next_digest_time(app.clock.now()).unwrap();
+    assert_eq!(seven.to_string(), "2026-11-24T06:00:00Z");
+    app.clock
+        .advance(seven.duration_since(app.clock.now()) - jiff::SignedDuration::from_secs(1));
+    while worker.run_once().await.unwrap() > 0 {}
+    assert_eq!(smtp.messages().len(), 1, "not before 07:00");
+    app.clock.advance(jiff::SignedDuration::from_secs(1));
+    while worker.run_once().await.unwrap() > 0 {}
+    let mails = smtp.messages();
+    let digest = mails
+        .iter()
+        .find(|m| m["to"].as_str().unwrap().contains(MARC))
+        .unwrap();
+    assert!(
+        digest["subject"]
+            .as_str()
+            .unwrap()
+            .contains("Résumé du jour : 1 notification")
+    );
+    let body = digest["body"].as_str().unwrap();
+    assert!(
+        body.contains(&reference) && body.contains(&case_id),
+        "{body}"
+    );
+    for secret in ["Durand", "Lucie", "1986", "Nævus", "Jambe"] {
+        assert!(!body.contains(secret), "{secret} in the summary");
+    }
+    app.finish().await;
+}
+
 on_both_backends!(
+    preferences_mute_or_gather_mail,
     steps_notify_who_must_act,
     a_job_run_twice_notifies_once,
     mail_says_only_that_something_awaits

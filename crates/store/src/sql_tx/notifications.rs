@@ -92,6 +92,44 @@ macro_rules! impl_notification_tx {
                     .map_err($crate::rows::db_error)
             }
 
+            async fn preferences(
+                &mut self,
+                person_id: uuid::Uuid,
+            ) -> Result<$crate::notifications::Preferences, $crate::StoreError> {
+                let row: Option<(String, bool)> = sqlx::query_as(
+                    "SELECT muted_events, daily_digest FROM notification_preferences WHERE person_id = $1",
+                )
+                .bind(person_id)
+                .fetch_optional(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                Ok(row
+                    .map(|(muted, daily_digest)| $crate::notifications::Preferences {
+                        muted: muted.split(',').filter(|e| !e.is_empty()).map(str::to_owned).collect(),
+                        daily_digest,
+                    })
+                    .unwrap_or_default())
+            }
+
+            async fn put_preferences(
+                &mut self,
+                person_id: uuid::Uuid,
+                p: &$crate::notifications::Preferences,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO notification_preferences (person_id, muted_events, daily_digest) VALUES ($1, $2, $3) \
+                     ON CONFLICT (person_id) DO UPDATE SET muted_events = excluded.muted_events, \
+                     daily_digest = excluded.daily_digest",
+                )
+                .bind(person_id)
+                .bind(p.muted.join(","))
+                .bind(p.daily_digest)
+                .execute(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                Ok(())
+            }
+
             async fn mark_read(&mut self, person_id: uuid::Uuid, now: jiff::Timestamp) -> Result<u64, $crate::StoreError> {
                 let done = sqlx::query("UPDATE notifications SET read_at = $2 WHERE person_id = $1 AND read_at IS NULL")
                     .bind(person_id)

@@ -105,6 +105,10 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .route("/file-attente", get(expertise::queue::show))
         .route("/notifications", get(notifications::list))
         .route("/notifications/lues", post(notifications::mark_read))
+        .route(
+            "/compte/notifications",
+            get(account::notifications::show).post(account::notifications::submit),
+        )
         .route("/notifications/flux", get(notifications::stream))
         .route("/static/notifications.js", get(assets::notifications))
         .route("/dossiers/{id}/prise", post(expertise::steps::take))

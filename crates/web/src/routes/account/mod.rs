@@ -1,3 +1,4 @@
 //! The signed-in person's own account.
 
+pub mod notifications;
 pub mod password;

@@ -9,6 +9,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod preferences;
+
+pub use preferences::{DIGEST, DigestPayload, EVENTS, Preferences, next_digest_time};
+
 use crate::{
     Store, StoreError, Tx,
     auth::Actor,
@@ -116,6 +120,14 @@ pub trait NotificationTx: Send {
     async fn unread_count(&mut self, person_id: Uuid) -> Result<i64, StoreError>;
     /// Marks all of a person's notifications read.
     async fn mark_read(&mut self, person_id: Uuid, now: Timestamp) -> Result<u64, StoreError>;
+    /// A person's mail preferences (the defaults when never set).
+    async fn preferences(&mut self, person_id: Uuid) -> Result<Preferences, StoreError>;
+    /// Replaces a person's mail preferences.
+    async fn put_preferences(
+        &mut self,
+        person_id: Uuid,
+        preferences: &Preferences,
+    ) -> Result<(), StoreError>;
 }
 
 /// What a `reminder` job carries.
@@ -199,7 +211,7 @@ async fn tell(
             read_at: None,
         };
         made += usize::from(tx.insert_notification(person, &one, told.job.id).await?);
-        if told.email {
+        if told.email && tx.preferences(person).await?.mails_at_once(told.event) {
             let payload = EmailPayload {
                 person_id: person,
                 case_id: case.id,
