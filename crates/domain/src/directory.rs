@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant,)+ }
 
@@ -27,13 +27,13 @@ macro_rules! coded_enum {
             }
 
             /// Parses a code; `-` and `_` are interchangeable.
-            pub fn parse(code: &str) -> Result<Self, UnknownCode> {
+            pub fn parse(code: &str) -> Result<Self, $crate::directory::UnknownCode> {
                 let normalised = code.trim().to_ascii_lowercase().replace('-', "_");
                 Self::ALL
                     .iter()
                     .copied()
                     .find(|v| v.code() == normalised)
-                    .ok_or_else(|| UnknownCode {
+                    .ok_or_else(|| $crate::directory::UnknownCode {
                         what: stringify!($name),
                         value: code.to_owned(),
                         expected: Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
@@ -48,7 +48,7 @@ macro_rules! coded_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = UnknownCode;
+            type Err = $crate::directory::UnknownCode;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::parse(s)
             }

@@ -12,6 +12,7 @@ pub mod identifiers;
 pub mod patient;
 pub mod questionnaire;
 pub mod report;
+pub mod stats;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use identifiers::{Email, Finess, IdError, Ins, NamePart, Rpps};

@@ -1,7 +1,5 @@
 //! A patient's identity as the INS rules describe it.
 
-use serde::{Deserialize, Serialize};
-
 pub use crate::directory::UnknownCode;
 use crate::directory::coded_enum;
 

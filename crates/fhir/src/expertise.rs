@@ -3,7 +3,7 @@
 //! visit as `Appointment`, and what a client may post or put to move a
 //! request (DESIGN.md, "Fixed names in the FHIR flow").
 
-use consilium_domain::expertise::{Advice, Visit};
+use consilium_domain::expertise::{Advice, DeclineKind, Visit};
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -267,6 +267,8 @@ pub struct TaskInput {
     pub status: String,
     /// `statusReason.text` (required to reject).
     pub reason: Option<String>,
+    /// `statusReason.coding[0].code`: which kind of reason ("other" when absent).
+    pub reason_kind: DeclineKind,
     /// `owner` when it is `Practitioner/{id}`.
     pub owner: Option<Uuid>,
     /// `note[0].text`: the question when putting it on hold.
@@ -294,9 +296,14 @@ pub fn parse_task(value: &Value) -> Result<TaskInput, String> {
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
     };
+    let reason_kind = match value["statusReason"]["coding"][0]["code"].as_str() {
+        Some(code) => DeclineKind::parse(code).map_err(|e| e.to_string())?,
+        None => DeclineKind::Other,
+    };
     Ok(TaskInput {
         status,
         reason: text(&value["statusReason"]["text"]),
+        reason_kind,
         owner,
         note: value["note"]
             .as_array()

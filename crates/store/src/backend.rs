@@ -15,7 +15,7 @@ use crate::{
 };
 pub use crate::{
     audit::AuditTx, auth::AuthTx, cases::CaseTx, expertise::ExpertiseTx, jobs::JobTx,
-    notifications::NotificationTx, requests::RequestTx, uploads::UploadTx,
+    notifications::NotificationTx, requests::RequestTx, stats::StatsTx, uploads::UploadTx,
 };
 
 /// A database the store can run on (SQLite, PostgreSQL).
@@ -47,6 +47,7 @@ pub trait Tx:
     + ExpertiseTx
     + JobTx
     + NotificationTx
+    + StatsTx
 {
     /// Makes every change of the transaction durable.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

@@ -24,6 +24,7 @@ pub mod rows;
 mod seed;
 #[cfg(feature = "sql-rows")]
 mod sql_tx;
+pub mod stats;
 mod store;
 pub mod uploads;
 

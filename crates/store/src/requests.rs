@@ -329,6 +329,7 @@ impl Store {
             crate::notifications::enqueue_notify(tx.as_mut(), actor, case_id, "submit", now)
                 .await?;
             crate::notifications::schedule_reminders(tx.as_mut(), case_id, deadline, now).await?;
+            crate::stats::refresh(tx.as_mut(), case_id).await?;
             tx.commit().await?;
         }
         Ok(self.case(actor, case_id, now).await?)

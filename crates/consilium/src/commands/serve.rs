@@ -21,10 +21,17 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
     let store = startup::open_store(&config).await?;
     let blobs = startup::open_blobs(&config)?;
     let demo_report = if config.demo {
-        Some(demo::install(&store, clock.now()).await?)
+        let report = demo::install(&store, clock.now()).await?;
+        demo::install_history(&store, clock.now()).await?;
+        Some(report)
     } else {
         None
     };
+    // Requests sent before the dashboards existed get their facts now.
+    let backfilled = store.backfill_facts().await?;
+    if backfilled > 0 {
+        tracing::info!(backfilled, "dashboard facts written for earlier requests");
+    }
     let addr = config.listen_addr()?;
     let listener = TcpListener::bind(addr)
         .await

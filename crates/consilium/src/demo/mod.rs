@@ -54,6 +54,27 @@ pub async fn install(
     Ok(report)
 }
 
+/// How much synthetic history the demo region carries: a year of requests
+/// at about the pace of a small region (12 a working day).
+pub const HISTORY: usize = 3000;
+
+/// Writes a year of synthetic history (ending ten days before `now`) the
+/// first time, so that the dashboards are meaningful on first start; the
+/// same seed gives the same history. Returns how many requests it wrote.
+pub async fn install_history(store: &Store, now: Timestamp) -> anyhow::Result<usize> {
+    if store.has_synthetic_history().await? {
+        return Ok(0);
+    }
+    let plan = consilium_domain::stats::synthetic::Plan {
+        seed: 2026,
+        requests: HISTORY,
+        patients: 1200,
+        until: now,
+        days: 365,
+    };
+    Ok(store.insert_synthetic_history(&plan).await?)
+}
+
 /// The demo FINESS number built from an 8-digit body.
 fn finess(body: &str) -> anyhow::Result<Finess> {
     Ok(Finess::from_body(body)?)

@@ -100,6 +100,24 @@ pub struct TaskState {
     pub status_reason: Option<String>,
 }
 
+crate::directory::coded_enum!(
+    /// Why an expert declines a request. The dashboards count these codes;
+    /// the words the expert adds stay on the request, since free text could
+    /// name a patient.
+    DeclineKind {
+        /// Outside what the team handles.
+        OutOfScope = "out_of_scope", "Hors du champ de l'équipe";
+        /// Needs an in-person consultation rather than an advice.
+        NeedsVisit = "needs_visit", "Relève d'une consultation en présentiel";
+        /// The request lacks information or usable photos.
+        MissingInformation = "missing_information", "Informations ou photos insuffisantes";
+        /// Nobody available in time.
+        Unavailable = "unavailable", "Équipe indisponible dans le délai";
+        /// Anything else.
+        Other = "other", "Autre motif";
+    }
+);
+
 /// Something that moves a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -113,7 +131,9 @@ pub enum Step {
     /// An expert declines it, with a reason; it goes back to the
     /// coordinator, or to another team of the region offering the specialty.
     Decline {
-        /// Why (required).
+        /// Which kind of reason (counted on the dashboards).
+        kind: DeclineKind,
+        /// Why, in words (required; stays on the request).
         reason: String,
         /// Another team, if the expert chose one.
         transfer_to: Option<Uuid>,
@@ -224,6 +244,7 @@ impl TaskState {
             Step::Decline {
                 reason,
                 transfer_to,
+                ..
             } => {
                 if !matches!(self.status, S::Requested | S::Accepted) || self.answered {
                     return Err(not_now());

@@ -144,6 +144,7 @@ fn declining_needs_a_reason_and_goes_back_or_elsewhere() {
     let t0 = paris(2026, 3, 2, 9);
     let taken = step(&sent(t0), Step::Take, EXPERT, t0);
     let blank = Step::Decline {
+        kind: crate::expertise::DeclineKind::Other,
         reason: "  ".into(),
         transfer_to: None,
     };
@@ -154,6 +155,7 @@ fn declining_needs_a_reason_and_goes_back_or_elsewhere() {
     let back = step(
         &taken,
         Step::Decline {
+            kind: crate::expertise::DeclineKind::Other,
             reason: "Hors de mon domaine".into(),
             transfer_to: None,
         },
@@ -181,6 +183,7 @@ fn declining_needs_a_reason_and_goes_back_or_elsewhere() {
     let moved = step(
         &taken,
         Step::Decline {
+            kind: crate::expertise::DeclineKind::Other,
             reason: "Pas de dermatoscope".into(),
             transfer_to: Some(OTHER_TEAM),
         },

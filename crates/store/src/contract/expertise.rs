@@ -28,7 +28,7 @@ use crate::{
 /// A stand-in for the typst renderer (tested in its own crate): the PDF's
 /// "text" is what the report states, so the store's part can be checked.
 #[derive(Debug)]
-struct TextReports;
+pub(super) struct TextReports;
 
 impl RenderReport for TextReports {
     fn render(&self, r: &Report) -> Result<Vec<u8>, RenderError> {
@@ -385,6 +385,7 @@ pub async fn concurrent_takes_make_one_owner(store: Store) {
     assert_eq!(takes, 1);
     // Declining needs a reason and changes nothing without one.
     let blank = Step::Decline {
+        kind: consilium_domain::expertise::DeclineKind::Other,
         reason: " ".into(),
         transfer_to: None,
     };
@@ -397,6 +398,7 @@ pub async fn concurrent_takes_make_one_owner(store: Store) {
             &expert,
             case.id,
             &Step::Decline {
+                kind: consilium_domain::expertise::DeclineKind::Other,
                 reason: "Hors de mon champ".into(),
                 transfer_to: None,
             },

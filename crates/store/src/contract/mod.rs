@@ -8,12 +8,14 @@ mod auth;
 mod expertise;
 mod jobs;
 mod requests;
+mod stats;
 
 pub use access::*;
 pub use auth::*;
 pub use expertise::*;
 pub use jobs::*;
 pub use requests::*;
+pub use stats::*;
 
 use consilium_domain::{
     Email, Finess, Ins, NamePart, Rpps,
@@ -66,6 +68,8 @@ macro_rules! for_each_contract_test {
             a_failing_job_backs_off_then_gives_up,
             concurrent_claimers_never_share_a_job,
             deadline_reminders_follow_the_clock_across_dst_and_wait_on_hold,
+            dashboards_and_billing_match_a_hand_computed_year,
+            synthetic_history_fills_a_year,
         );
     };
 }

@@ -104,6 +104,7 @@ impl Store {
                 .await?;
             self.record_report(tx.as_mut(), actor, &current, &pdf, signed.version, now)
                 .await?;
+            crate::stats::refresh(tx.as_mut(), case_id).await?;
             tx.commit().await?;
             Ok::<_, StepError>(signed)
         }

@@ -137,8 +137,21 @@ impl Store {
             Step::Decline { reason, .. } => Some(reason.trim().to_owned()),
             _ => None,
         };
+        let event_id = Uuid::now_v7();
+        if let Step::Decline { kind, .. } = step {
+            let decline = crate::stats::DeclineRecord {
+                id: event_id,
+                case_id: case.id,
+                at: ctx.now,
+                team_id: case.parties.team_id,
+                expert_id: Some(actor.caller.person_id),
+                kind: kind.code().to_owned(),
+            };
+            let month = consilium_domain::stats::Month::of(ctx.now).to_string();
+            tx.insert_decline(&decline, &month).await?;
+        }
         tx.insert_event(&StatusEvent {
-            id: Uuid::now_v7(),
+            id: event_id,
             case_id: case.id,
             at: ctx.now,
             actor_id: Some(actor.caller.person_id),
@@ -207,6 +220,7 @@ impl Store {
         }
         self.apply_step(tx.as_mut(), actor, &case, step, context(actor, now))
             .await?;
+        crate::stats::refresh(tx.as_mut(), case_id).await?;
         tx.commit().await?;
         Ok(self.case(actor, case_id, now).await?)
     }
@@ -286,6 +300,7 @@ impl Store {
             tx.link_message_upload(message.id, attachment.upload_id)
                 .await?;
         }
+        crate::stats::refresh(tx.as_mut(), case_id).await?;
         tx.commit().await?;
         Ok(message)
     }

@@ -8,6 +8,7 @@ mod auth;
 mod cases;
 mod expertise;
 mod jobs;
+mod stats;
 mod uploads;
 
 pub use audit::{AuditHeadRow, AuditRow};
@@ -18,6 +19,7 @@ pub use expertise::{
     ReportRow,
 };
 pub use jobs::{JobRow, JobStatusRow, NotificationRow};
+pub use stats::{ActRow, FactInputsRow, FactRowRow, LoadRowRow, MonthlyRowRow, RouteRow, routes};
 pub use uploads::{ChunkRow, UploadRow};
 
 use consilium_domain::{

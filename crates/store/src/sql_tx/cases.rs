@@ -68,7 +68,7 @@ macro_rules! impl_case_tx {
                 // colleague with sharing on, team expert, centre (or team) coordinator.
                 let rows: Vec<$crate::rows::CaseRow> = sqlx::query_as(concat!(
                     case_select!(),
-                    " WHERE c.requester_id = $1 \
+                    " WHERE NOT c.synthetic AND (c.requester_id = $1 \
                        OR c.status <> 'draft' AND (EXISTS (SELECT 1 FROM memberships m JOIN organizations o ON o.id = m.organization_id \
                                   WHERE m.person_id = $1 AND m.role = 'requester' \
                                     AND m.organization_id = c.site_id AND o.sharing_enabled) \
@@ -77,7 +77,7 @@ macro_rules! impl_case_tx {
                        OR EXISTS (SELECT 1 FROM memberships m \
                                   WHERE m.person_id = $1 AND m.role = 'coordinator' \
                                     AND m.organization_id = t.organization_id \
-                                    AND (m.team_id IS NULL OR m.team_id = c.team_id))) \
+                                    AND (m.team_id IS NULL OR m.team_id = c.team_id)))) \
                      ORDER BY c.id DESC"
                 ))
                 .bind(person_id)

@@ -312,7 +312,7 @@ macro_rules! impl_expertise_tx {
             ) -> Result<Vec<$crate::cases::CaseView>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::CaseRow> = sqlx::query_as(concat!(
                     case_select!(),
-                    " WHERE c.patient_id = $1 AND t.organization_id = $2 AND c.status <> 'draft' ORDER BY c.id DESC"
+                    " WHERE c.patient_id = $1 AND t.organization_id = $2 AND c.status <> 'draft' AND NOT c.synthetic ORDER BY c.id DESC"
                 ))
                 .bind(patient_id)
                 .bind(centre_id)

@@ -9,9 +9,11 @@ mod auth;
 mod cases;
 mod directory;
 mod expertise;
+mod history;
 mod jobs;
 mod notifications;
 mod requests;
+mod stats;
 mod uploads;
 
 /// Implements [`Tx`](crate::Tx) and its parts for `$tx`, a newtype over
@@ -52,5 +54,6 @@ macro_rules! impl_sql_tx {
         $crate::impl_expertise_tx!($tx, $db);
         $crate::impl_job_tx!($tx, $db, $skip);
         $crate::impl_notification_tx!($tx, $db);
+        $crate::impl_stats_tx!($tx, $db);
     };
 }

@@ -135,6 +135,7 @@ fn abilities(signed_in: &SignedIn, file: &CaseFile, now: Timestamp) -> Abilities
         caller.may(step.action(), &file.case.parties) && state.after(&step, ctx).is_ok()
     };
     let decline = Step::Decline {
+        kind: consilium_domain::expertise::DeclineKind::Other,
         reason: "—".into(),
         transfer_to: None,
     };

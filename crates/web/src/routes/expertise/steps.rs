@@ -6,7 +6,7 @@ use axum::{
     extract::{Path, State},
     response::Response,
 };
-use consilium_domain::expertise::Step;
+use consilium_domain::expertise::{DeclineKind, Step};
 use consilium_store::expertise::StepError;
 use uuid::Uuid;
 
@@ -58,7 +58,8 @@ pub async fn close(
     run(state, lang, signed_in, &id, Ok(Step::Close)).await
 }
 
-/// `POST /dossiers/{id}/refus`: `reason` (required), `team` (optional).
+/// `POST /dossiers/{id}/refus`: `reason_kind` (a [`DeclineKind`] code,
+/// "other" when absent), `reason` (required), `team` (optional).
 pub async fn decline(
     State(state): State<AppState>,
     lang: Lang,
@@ -67,15 +68,23 @@ pub async fn decline(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let team = field(&body, "team");
+    let kind = match field(&body, "reason_kind").as_str() {
+        "" => Ok(DeclineKind::Other),
+        code => DeclineKind::parse(code)
+            .map_err(|_| StepError::Invalid(lang.t("Motif inconnu", "Unknown reason").into())),
+    };
     let step = match team.as_str() {
         "" => Ok(None),
         t => Uuid::parse_str(t)
             .map(Some)
             .map_err(|_| StepError::Invalid(lang.t("Équipe inconnue", "Unknown team").into())),
     }
-    .map(|transfer_to| Step::Decline {
-        reason: field(&body, "reason"),
-        transfer_to,
+    .and_then(|transfer_to| {
+        Ok(Step::Decline {
+            kind: kind?,
+            reason: field(&body, "reason"),
+            transfer_to,
+        })
     });
     run(state, lang, signed_in, &id, step).await
 }

@@ -196,6 +196,7 @@ fn step_for(
         "accepted" => (Step::Take, None),
         "rejected" => (
             Step::Decline {
+                kind: input.reason_kind,
                 reason: input.reason.clone().unwrap_or_default(),
                 transfer_to: None,
             },
