@@ -21,6 +21,8 @@ pub struct Nav {
     pub manages_people: bool,
     /// Shows the audit page (coordinators and organisation admins).
     pub audits: bool,
+    /// Shows the dashboards (coordinators, organisation and regional admins).
+    pub stats: bool,
 }
 
 impl Nav {
@@ -37,6 +39,14 @@ impl Nav {
             }),
             manages_people: !actor.caller.administered_organizations().is_empty(),
             audits: !actor.caller.audited_organizations().is_empty(),
+            stats: actor.caller.roles.iter().any(|r| {
+                matches!(
+                    r.role,
+                    consilium_domain::directory::Role::Coordinator
+                        | consilium_domain::directory::Role::OrgAdmin
+                        | consilium_domain::directory::Role::RegionalAdmin
+                )
+            }),
         })
     }
 }

@@ -57,6 +57,8 @@ pub async fn install(
 /// How much synthetic history the demo region carries: a year of requests
 /// at about the pace of a small region (12 a working day).
 pub const HISTORY: usize = 3000;
+/// How many synthetic patients that history concerns.
+pub const HISTORY_PATIENTS: usize = 1200;
 
 /// Writes a year of synthetic history (ending ten days before `now`) the
 /// first time, so that the dashboards are meaningful on first start; the
@@ -68,7 +70,7 @@ pub async fn install_history(store: &Store, now: Timestamp) -> anyhow::Result<us
     let plan = consilium_domain::stats::synthetic::Plan {
         seed: 2026,
         requests: HISTORY,
-        patients: 1200,
+        patients: HISTORY_PATIENTS,
         until: now,
         days: 365,
     };

@@ -35,6 +35,7 @@ mod http;
 mod jobs_cluster;
 mod notifications_http;
 mod requests_http;
+mod stats_http;
 mod store_contract;
 mod upload_server;
 mod uploads;

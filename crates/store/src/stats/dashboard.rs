@@ -96,7 +96,8 @@ pub struct DeclineCount {
 pub struct LoadLine {
     /// The team.
     pub team: String,
-    /// The expert; `None` for the team's line (all its open requests).
+    /// The expert (empty: nobody took them yet); `None` for the team's
+    /// line (all its open requests).
     pub expert: Option<String>,
     /// Open and not yet answered.
     pub open: i64,
@@ -324,7 +325,7 @@ fn load_lines(rows: Vec<super::LoadRow>, teams: &[TeamName]) -> Vec<LoadLine> {
         for r in mine {
             lines.push(LoadLine {
                 team: team.name.clone(),
-                expert: Some(r.owner.clone().unwrap_or_else(|| "—".into())),
+                expert: Some(r.owner.clone().unwrap_or_default()),
                 open: r.open,
                 overdue: r.overdue,
             });

@@ -15,6 +15,7 @@ mod not_found;
 mod notifications;
 mod requests;
 mod session;
+mod stats;
 
 use axum::{
     Router,
@@ -103,6 +104,9 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         )
         .route("/dossiers/{id}", get(cases::show::show))
         .route("/file-attente", get(expertise::queue::show))
+        .route("/stats", get(stats::show))
+        .route("/stats/export.csv", get(stats::aggregates_csv))
+        .route("/stats/facturation.csv", get(stats::billing_csv))
         .route("/notifications", get(notifications::list))
         .route("/notifications/lues", post(notifications::mark_read))
         .route(
