@@ -8,35 +8,25 @@
 //! skipped with a message when unreachable). `BENCH_CASES` changes the count.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::{str::FromStr, sync::Arc, time::Instant};
+mod common;
+
+use common::{app, now, settings, time};
+
+use std::{str::FromStr, time::Instant};
 
 use axum::{
     body::Body,
     http::{Request, header},
 };
-use consilium_blobs::{BlobStore, Keyring, image::Limits};
-use consilium_domain::{Clock, Email, FixedClock};
-use consilium_store::{Store, StoreSettings, audit::AuditKey, auth::AuthSettings};
-use consilium_web::{AppState, WebConfig};
-use jiff::{SignedDuration, Timestamp};
-use metrics_exporter_prometheus::PrometheusBuilder;
+use consilium_domain::Email;
+use consilium_store::Store;
+use jiff::SignedDuration;
 use sqlx::{Connection, QueryBuilder};
 use tower::ServiceExt;
 use uuid::Uuid;
 
 const RUNS: usize = 40;
 const EXPERT: &str = "sophie.lambert@demo.test";
-
-fn now() -> Timestamp {
-    "2026-11-23T08:00:00Z".parse().unwrap()
-}
-
-fn settings() -> StoreSettings {
-    StoreSettings {
-        audit_key: AuditKey::generate(&mut rand::rng()),
-        auth: AuthSettings::default(),
-    }
-}
 
 /// The people, sites, patients and teams the synthetic requests use.
 #[derive(sqlx::FromRow)]
@@ -122,27 +112,6 @@ macro_rules! fill {
     }};
 }
 
-async fn app(store: Store) -> (axum::Router, tempfile::TempDir) {
-    consilium::demo::install(&store, now()).await.unwrap();
-    let blob_dir = tempfile::tempdir().unwrap();
-    let state = AppState {
-        store,
-        blobs: BlobStore::local(blob_dir.path(), Keyring::generate()).unwrap(),
-        forms: Arc::new(consilium_fhir::specialty_forms().unwrap()),
-        reports: Arc::new(consilium_report::TypstReports::new()),
-        clock: Arc::new(FixedClock::new(now())) as Arc<dyn Clock>,
-        metrics: PrometheusBuilder::new().build_recorder().handle(),
-        config: Arc::new(WebConfig {
-            public_url: "http://bench.test".into(),
-            request_timeout: std::time::Duration::from_secs(60),
-            body_limit: 1024 * 1024,
-            demo: true,
-            upload_limits: Limits::default(),
-        }),
-    };
-    (consilium_web::router(state), blob_dir)
-}
-
 fn cookie_of(response: &axum::response::Response) -> String {
     let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
     set.split(';').next().unwrap().to_owned()
@@ -186,38 +155,6 @@ async fn session(router: &axum::Router, store: &Store) -> String {
         .await
         .unwrap();
     cookie_of(&signed)
-}
-
-/// Times `RUNS` requests (after one warm-up); prints min, median, p95.
-async fn time(label: &str, router: &axum::Router, make: impl Fn() -> Request<Body>) {
-    let mut samples = Vec::with_capacity(RUNS);
-    let mut size = 0;
-    for run in 0..=RUNS {
-        let started = Instant::now();
-        let response = router.clone().oneshot(make()).await.unwrap();
-        assert!(
-            response.status().is_success(),
-            "{label}: {}",
-            response.status()
-        );
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-        size = body.len();
-        if run > 0 {
-            samples.push(elapsed);
-        }
-    }
-    samples.sort_by(f64::total_cmp);
-    let pick = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "  {label:<44} min {:>7.1} ms  median {:>7.1} ms  p95 {:>7.1} ms  ({} kB)",
-        pick(0.0),
-        pick(0.5),
-        pick(0.95),
-        size / 1024
-    );
 }
 
 async fn measure(backend: &str, store: Store, router: axum::Router) {

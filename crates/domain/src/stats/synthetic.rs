@@ -164,10 +164,10 @@ fn one_case(
     if rng.random_bool(0.03) {
         let decliner = route.expert_ids[rng.random_range(0..route.expert_ids.len())];
         let kind = DeclineKind::ALL[rng.random_range(0..DeclineKind::ALL.len())];
-        now = now + active.mul_f64(0.1);
+        now += active.mul_f64(0.1);
         push(now, S::Requested, S::Rejected, "decline", Some(decliner));
         decline = Some((now, decliner, kind));
-        now = now + hours(1.0);
+        now += hours(1.0);
         push(now, S::Rejected, S::Requested, "assign", None);
     }
     let taken = sent_at + active.mul_f64(0.3);
@@ -198,7 +198,7 @@ fn one_case(
             "reply",
             Some(requester_id),
         );
-        answer_at = answer_at + held;
+        answer_at += held;
     }
     let answer_at = answer_at.max(now + SignedDuration::from_mins(5));
     push(

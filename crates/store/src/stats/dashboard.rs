@@ -171,7 +171,7 @@ impl Store {
         let mut by_site: BTreeMap<Uuid, i64> = BTreeMap::new();
         for row in &rows {
             let t = row.totals;
-            add(&mut total, &t);
+            total += t;
             if let Some(line) = months.get_mut(&row.key.month) {
                 *line.by_status.entry(row.key.status.clone()).or_default() += t.requests;
                 line.requests += t.requests;
@@ -296,15 +296,6 @@ fn month_line(m: Month) -> MonthLine {
         answered: 0,
         mean_response_secs: None,
     }
-}
-
-fn add(total: &mut MonthlyDelta, t: &MonthlyDelta) {
-    total.requests += t.requests;
-    total.answered += t.answered;
-    total.response_secs += t.response_secs;
-    total.within_target += t.within_target;
-    total.visits += t.visits;
-    total.synthetic += t.synthetic;
 }
 
 /// One line per team (its total), followed by one per expert of that team

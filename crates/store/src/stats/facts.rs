@@ -99,24 +99,10 @@ fn deltas(old: Option<&FactRow>, new: &FactRow) -> Vec<(MonthlyKey, MonthlyDelta
     let mut changes = vec![(new_key, added)];
     if let Some(old) = old {
         let (old_key, removed) = contribution(old);
-        let removed = MonthlyDelta {
-            requests: -removed.requests,
-            answered: -removed.answered,
-            response_secs: -removed.response_secs,
-            within_target: -removed.within_target,
-            visits: -removed.visits,
-            synthetic: -removed.synthetic,
-        };
         if changes[0].0 == old_key {
-            let d = &mut changes[0].1;
-            d.requests += removed.requests;
-            d.answered += removed.answered;
-            d.response_secs += removed.response_secs;
-            d.within_target += removed.within_target;
-            d.visits += removed.visits;
-            d.synthetic += removed.synthetic;
+            changes[0].1 += -removed;
         } else {
-            changes.push((old_key, removed));
+            changes.push((old_key, -removed));
         }
     }
     changes.retain(|(_, d)| *d != MonthlyDelta::default());

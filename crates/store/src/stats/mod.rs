@@ -156,6 +156,31 @@ pub struct MonthlyDelta {
     pub synthetic: i64,
 }
 
+impl std::ops::AddAssign for MonthlyDelta {
+    fn add_assign(&mut self, other: Self) {
+        self.requests += other.requests;
+        self.answered += other.answered;
+        self.response_secs += other.response_secs;
+        self.within_target += other.within_target;
+        self.visits += other.visits;
+        self.synthetic += other.synthetic;
+    }
+}
+
+impl std::ops::Neg for MonthlyDelta {
+    type Output = Self;
+    fn neg(self) -> Self {
+        Self {
+            requests: -self.requests,
+            answered: -self.answered,
+            response_secs: -self.response_secs,
+            within_target: -self.within_target,
+            visits: -self.visits,
+            synthetic: -self.synthetic,
+        }
+    }
+}
+
 /// The key of a row of monthly totals.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MonthlyKey {

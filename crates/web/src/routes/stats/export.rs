@@ -12,7 +12,7 @@ use consilium_store::{
     stats::{BillingSide, Dashboard, StatsScope},
 };
 
-use super::{Filters, scope_of};
+use super::{Filters, dashboard, scope_of};
 use crate::{
     AppState, Lang, SignedIn,
     page::{self, InLang, PageError},
@@ -98,7 +98,6 @@ fn aggregates(board: &Dashboard) -> Result<Vec<u8>, StoreError> {
         row("charge_ouvertes", "", &label, l.open.to_string())?;
         row("charge_en_retard", "", &label, l.overdue.to_string())?;
     }
-    drop(row);
     finish(w)
 }
 
@@ -109,20 +108,13 @@ pub async fn aggregates_csv(
     signed_in: SignedIn,
     Query(filters): Query<Filters>,
 ) -> Result<Response, PageError> {
-    let Some(scope) = scope_of(&state, &signed_in, lang).await? else {
+    let Some((_, filter, board)) = dashboard(&state, &signed_in, &filters, lang).await? else {
         return Ok(page::not_found(lang));
     };
-    let now = state.clock.now();
-    let filter = filters.parse(now, lang).in_lang(lang)?;
     let name = format!(
         "consilium-activite-{}_{}.csv",
         filter.period.from, filter.period.to
     );
-    let board = state
-        .store
-        .dashboard(&signed_in.actor, scope, filter, now)
-        .await
-        .in_lang(lang)?;
     Ok(csv_response(name, aggregates(&board).in_lang(lang)?))
 }
 

@@ -117,6 +117,28 @@ impl Filters {
     }
 }
 
+/// The dashboard `filters` select within the widest view `signed_in` may
+/// have, or `None` when they have none.
+async fn dashboard(
+    state: &AppState,
+    signed_in: &SignedIn,
+    filters: &Filters,
+    lang: Lang,
+) -> Result<Option<(StatsScope, StatsFilter, consilium_store::stats::Dashboard)>, PageError> {
+    use crate::page::InLang;
+    let Some(scope) = scope_of(state, signed_in, lang).await? else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let filter = filters.parse(now, lang).in_lang(lang)?;
+    let board = state
+        .store
+        .dashboard(&signed_in.actor, scope, filter.clone(), now)
+        .await
+        .in_lang(lang)?;
+    Ok(Some((scope, filter, board)))
+}
+
 /// The widest view `signed_in` may have, or `None` (the page then does not
 /// exist for them).
 async fn scope_of(

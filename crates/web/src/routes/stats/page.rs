@@ -11,7 +11,7 @@ use consilium_store::{
     stats::{Dashboard, StatsFilter, StatsScope},
 };
 
-use super::{Filters, charts, scope_of};
+use super::{Filters, charts, dashboard};
 use crate::{
     AppState, Lang, SignedIn,
     page::{self, InLang, Nav, PageError},
@@ -73,16 +73,9 @@ pub async fn show(
     signed_in: SignedIn,
     Query(filters): Query<Filters>,
 ) -> Result<Response, PageError> {
-    let Some(scope) = scope_of(&state, &signed_in, lang).await? else {
+    let Some((scope, filter, board)) = dashboard(&state, &signed_in, &filters, lang).await? else {
         return Ok(page::not_found(lang));
     };
-    let now = state.clock.now();
-    let filter = filters.parse(now, lang).in_lang(lang)?;
-    let board = state
-        .store
-        .dashboard(&signed_in.actor, scope, filter.clone(), now)
-        .await
-        .in_lang(lang)?;
     let months: Vec<(String, i64)> = board
         .months
         .iter()
