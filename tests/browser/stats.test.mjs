@@ -46,6 +46,7 @@ test('the regional admin reads a year of activity on a phone', async () => {
   assert.equal(await page.locator('.chart svg').count(), 2, 'two charts drawn on the server');
   const total = Number(await page.locator('#total').innerText());
   assert.ok(total >= 2500, `a year of history (${total} requests)`);
+  assert.equal(await page.locator('#centres tbody tr').count(), 5, 'activity for the five centres');
   const centres = await page.locator('#centre option').count();
   assert.equal(centres, 6, 'five centres to filter on, and "all"');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -49,6 +49,21 @@ pub struct SiteLine {
     pub requests: Option<i64>,
 }
 
+/// One resource centre's activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CentreLine {
+    /// Its name.
+    pub name: String,
+    /// Requests sent to its teams.
+    pub requests: i64,
+    /// Of which answered.
+    pub answered: i64,
+    /// Answered within the team's target.
+    pub within_target: i64,
+    /// Mean response time, seconds.
+    pub mean_response_secs: Option<i64>,
+}
+
 /// Time to the first advice, hold time excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ResponseFigures {
@@ -133,6 +148,8 @@ pub struct Dashboard {
     pub kinds: Vec<(OrganizationKind, i64)>,
     /// Requests by site, busiest first.
     pub sites: Vec<SiteLine>,
+    /// Requests by resource centre, by name.
+    pub centre_lines: Vec<CentreLine>,
     /// Response times and outcome.
     pub response: ResponseFigures,
     /// Declines by reason.
@@ -169,6 +186,7 @@ impl Store {
             .collect();
         let mut statuses = BTreeMap::new();
         let mut by_site: BTreeMap<Uuid, i64> = BTreeMap::new();
+        let mut by_team: BTreeMap<Uuid, MonthlyDelta> = BTreeMap::new();
         for row in &rows {
             let t = row.totals;
             total += t;
@@ -181,6 +199,7 @@ impl Store {
             }
             *statuses.entry(row.key.status.clone()).or_default() += t.requests;
             *by_site.entry(row.key.site_id).or_default() += t.requests;
+            *by_team.entry(row.key.team_id).or_default() += t;
         }
         for line in months.values_mut() {
             line.mean_response_secs = line
@@ -200,6 +219,7 @@ impl Store {
             within_target: total.within_target,
             visits: total.visits,
         };
+        let centre_lines = centre_lines(&organizations, &all_teams, &by_team);
         let mut kinds: BTreeMap<OrganizationKind, i64> = BTreeMap::new();
         let mut sites = Vec::new();
         for org in &organizations {
@@ -265,6 +285,7 @@ impl Store {
             statuses,
             kinds: kinds.into_iter().collect(),
             sites,
+            centre_lines,
             response,
             declines,
             load,
@@ -285,6 +306,37 @@ impl Store {
             None => Ok(None),
         }
     }
+}
+
+/// Totals per centre, from totals per team.
+fn centre_lines(
+    organizations: &[crate::Organization],
+    teams: &[crate::Team],
+    by_team: &BTreeMap<Uuid, MonthlyDelta>,
+) -> Vec<CentreLine> {
+    let mut lines = Vec::new();
+    for org in organizations
+        .iter()
+        .filter(|o| o.kind == OrganizationKind::ResourceCentre)
+    {
+        let mut total = MonthlyDelta::default();
+        for team in teams.iter().filter(|t| t.organization_id == org.id) {
+            if let Some(t) = by_team.get(&team.id) {
+                total += *t;
+            }
+        }
+        if total.requests == 0 {
+            continue;
+        }
+        lines.push(CentreLine {
+            name: org.name.to_string(),
+            requests: total.requests,
+            answered: total.answered,
+            within_target: total.within_target,
+            mean_response_secs: (total.answered > 0).then(|| total.response_secs / total.answered),
+        });
+    }
+    lines
 }
 
 fn month_line(m: Month) -> MonthLine {

@@ -11,7 +11,7 @@ mod facts;
 mod history;
 
 pub use dashboard::{
-    Dashboard, DeclineCount, LoadLine, MonthLine, ResponseFigures, SiteLine, TeamName,
+    CentreLine, Dashboard, DeclineCount, LoadLine, MonthLine, ResponseFigures, SiteLine, TeamName,
 };
 pub(crate) use facts::refresh;
 #[doc(hidden)]

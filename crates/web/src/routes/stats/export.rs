@@ -64,6 +64,10 @@ fn aggregates(board: &Dashboard) -> Result<Vec<u8>, StoreError> {
             .unwrap_or_default();
         row("delai_moyen_heures", &m.month, "premier_avis", mean)?;
     }
+    for c in &board.centre_lines {
+        row("centre", "", &c.name, c.requests.to_string())?;
+        row("centre_avis_rendus", "", &c.name, c.answered.to_string())?;
+    }
     for (kind, n) in &board.kinds {
         row("type_site", "", kind.code(), n.to_string())?;
     }
