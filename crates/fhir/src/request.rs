@@ -89,6 +89,8 @@ pub struct RequestFacts {
     pub status_reason: Option<String>,
     /// True once an advice was sent (`businessStatus` answered).
     pub answered: bool,
+    /// The request's revision, bumped by every move: the Task's `versionId`.
+    pub revision: i32,
     /// `urgent` rather than `routine`.
     pub urgent: bool,
 }
@@ -147,6 +149,7 @@ pub fn task(r: &RequestFacts) -> Value {
     let mut resource = json!({
         "resourceType": "Task",
         "id": r.id,
+        "meta": { "versionId": r.revision.to_string() },
         "status": r.status,
         "intent": "order",
         "focus": { "reference": format!("ServiceRequest/{}", r.id) },

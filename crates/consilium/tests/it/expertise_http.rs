@@ -555,7 +555,42 @@ async fn a_corrected_advice_keeps_both_versions_and_reports(app: TestApp) {
     app.finish().await;
 }
 
+/// A Task carries its version (`meta.versionId`, `ETag`); a `PUT` with a
+/// stale `If-Match` is refused with 412 and changes nothing.
+async fn a_stale_if_match_is_refused(app: TestApp) {
+    let claire = app.bearer(CLAIRE).await;
+    let sophie = app.bearer(SOPHIE).await;
+    let (case_id, _) = app.file_request(&claire).await;
+    let path = format!("/fhir/r4/Task/{case_id}");
+    let read = app.fhir("GET", &path, &sophie, None, None).await;
+    let etag = read.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let task = json_of(read).await;
+    let version = task["meta"]["versionId"].as_str().unwrap().to_owned();
+    assert_eq!(etag, format!("W/\"{version}\""));
+    let put = |if_match: String| {
+        let body = task_put("accepted", json!({}));
+        Request::put(&path)
+            .header(header::AUTHORIZATION, format!("Bearer {sophie}"))
+            .header(header::CONTENT_TYPE, "application/fhir+json")
+            .header(header::IF_MATCH, if_match)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let stale = format!("W/\"{}\"", version.parse::<i64>().unwrap() + 7);
+    let (status, outcome) = status_of(app.request(put(stale)).await).await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{outcome}");
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    let unchanged = json_of(app.fhir("GET", &path, &sophie, None, None).await).await;
+    assert_eq!(unchanged["status"], "requested");
+    let moved = app.request(put(etag.clone())).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    assert_ne!(moved.headers()[header::ETAG].to_str().unwrap(), etag);
+    assert_eq!(json_of(moved).await["status"], "accepted");
+    app.finish().await;
+}
+
 on_both_backends!(
     the_expert_side_through_fhir,
-    a_corrected_advice_keeps_both_versions_and_reports
+    a_corrected_advice_keeps_both_versions_and_reports,
+    a_stale_if_match_is_refused
 );

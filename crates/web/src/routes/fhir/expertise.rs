@@ -90,6 +90,7 @@ fn task_of(case: &CaseView) -> Result<Value, FhirError> {
         owner_id: case.owner_id,
         status_reason: case.status_reason.clone(),
         answered: case.answered,
+        revision: case.revision,
         urgent: case.priority == "urgent",
     };
     Ok(fhir::task(&facts))
@@ -224,10 +225,12 @@ async fn move_task(
     signed_in: &SignedIn,
     id: Uuid,
     new: &Value,
+    headers: &HeaderMap,
 ) -> Result<Response, FhirError> {
     let input = fx::parse_task(new).map_err(invalid)?;
     let now = state.clock.now();
     let current = state.store.case(&signed_in.actor, id, now).await?;
+    super::check_if_match(headers, current.revision)?;
     match step_for(&current, &input)? {
         None => {}
         Some((Step::Ask, Some(question))) => {
@@ -250,7 +253,7 @@ async fn move_task(
         }
     }
     let facts = request_facts(state, signed_in, id).await?;
-    Ok(resource(StatusCode::OK, &fhir::task(&facts)))
+    Ok(super::versioned(StatusCode::OK, &fhir::task(&facts)))
 }
 
 fn body_json(body: &[u8]) -> Result<Value, FhirError> {
@@ -262,10 +265,11 @@ pub async fn put_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, FhirError> {
     let id = Uuid::parse_str(&id).map_err(|_| FhirError::not_found())?;
-    move_task(&state, &signed_in, id, &body_json(&body)?).await
+    move_task(&state, &signed_in, id, &body_json(&body)?, &headers).await
 }
 
 /// `PATCH /fhir/r4/Task/{id}` with a JSON Patch (RFC 6902).
@@ -273,6 +277,7 @@ pub async fn patch_task(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, FhirError> {
     let id = Uuid::parse_str(&id).map_err(|_| FhirError::not_found())?;
@@ -280,7 +285,7 @@ pub async fn patch_task(
         .map_err(|e| invalid(format!("JSON Patch (RFC 6902) invalide : {e}")))?;
     let mut task = fhir::task(&request_facts(&state, &signed_in, id).await?);
     json_patch::patch(&mut task, &patch).map_err(|e| invalid(format!("patch : {e}")))?;
-    move_task(&state, &signed_in, id, &task).await
+    move_task(&state, &signed_in, id, &task, &headers).await
 }
 
 fn message_facts(state: &AppState, file: &CaseFile) -> Vec<Value> {

@@ -23,6 +23,40 @@ use crate::{AppState, WebError, auth::SignedIn};
 pub const FHIR_JSON: &str = "application/fhir+json";
 
 /// A resource (or Bundle) as a FHIR response.
+/// A resource with its version as a weak `ETag` (`W/"3"`) when it has one.
+pub fn versioned(status: StatusCode, value: &Value) -> Response {
+    let mut response = resource(status, value);
+    if let Some(version) = value["meta"]["versionId"].as_str()
+        && let Ok(tag) = header::HeaderValue::from_str(&format!("W/\"{version}\""))
+    {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}
+
+/// Refuses with 412 when `If-Match` names another version than `current`.
+pub fn check_if_match(headers: &header::HeaderMap, current: i32) -> Result<(), FhirError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(());
+    };
+    let wanted = value
+        .to_str()
+        .unwrap_or_default()
+        .trim()
+        .trim_start_matches("W/")
+        .trim_matches('"');
+    if wanted == current.to_string() {
+        return Ok(());
+    }
+    Err(FhirError(
+        StatusCode::PRECONDITION_FAILED,
+        "conflict",
+        format!(
+            "If-Match : la version {wanted} n'est plus la version actuelle ({current}) / version {wanted} is not the current one ({current})"
+        ),
+    ))
+}
+
 pub fn resource(status: StatusCode, value: &Value) -> Response {
     (
         status,
@@ -114,6 +148,7 @@ pub async fn request_facts(
         owner_id: case.owner_id,
         status_reason: case.status_reason,
         answered: case.answered,
+        revision: case.revision,
         urgent: case.priority == "urgent",
         media: attachments
             .into_iter()

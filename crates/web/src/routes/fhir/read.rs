@@ -8,7 +8,7 @@ use axum::{
 use consilium_fhir::request::{self as fhir, MediaFacts, PatientIdentity};
 use uuid::Uuid;
 
-use super::{FhirError, request_facts, resource};
+use super::{FhirError, request_facts, versioned};
 use crate::{AppState, SignedIn};
 
 /// Reads one resource; anything the caller may not read is a 404.
@@ -31,7 +31,7 @@ pub async fn show(
         }
         _ => return Err(FhirError::not_found()),
     };
-    Ok(resource(StatusCode::OK, &value))
+    Ok(versioned(StatusCode::OK, &value))
 }
 
 /// A patient of a request the caller may read, or known to their site.
