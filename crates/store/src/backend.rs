@@ -15,7 +15,8 @@ use crate::{
 };
 pub use crate::{
     audit::AuditTx, auth::AuthTx, cases::CaseTx, expertise::ExpertiseTx, jobs::JobTx,
-    notifications::NotificationTx, requests::RequestTx, stats::StatsTx, uploads::UploadTx,
+    notifications::NotificationTx, records::RecordTx, requests::RequestTx,
+    saved_searches::SavedSearchTx, stats::StatsTx, uploads::UploadTx,
 };
 
 /// A database the store can run on (SQLite, PostgreSQL).
@@ -48,6 +49,8 @@ pub trait Tx:
     + JobTx
     + NotificationTx
     + StatsTx
+    + RecordTx
+    + SavedSearchTx
 {
     /// Makes every change of the transaction durable.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

@@ -61,6 +61,13 @@ pub struct CaseView {
     /// Bumped by every move (optimistic concurrency).
     #[serde(skip)]
     pub revision: i32,
+    /// Its version as FHIR shows it: 1 while a draft, one more per line of
+    /// its status history (sending, every step since).
+    #[serde(skip)]
+    pub version: i32,
+    /// When it last changed: the last status-history line, or its start.
+    #[serde(skip)]
+    pub updated_at: Timestamp,
     /// The requesting site's kind (practice, nursing home…).
     pub site_kind: String,
     /// The requesting site's FINESS.
@@ -113,6 +120,9 @@ pub struct PatientView {
     /// Their identity.
     #[serde(flatten)]
     pub identity: NewPatient,
+    /// When the identity was recorded.
+    #[serde(skip)]
+    pub created_at: Timestamp,
 }
 
 /// A case to add from seed data.

@@ -18,9 +18,11 @@ pub mod expertise;
 pub mod jobs;
 mod model;
 pub mod notifications;
+pub mod records;
 pub mod requests;
 #[cfg(feature = "sql-rows")]
 pub mod rows;
+pub mod saved_searches;
 mod seed;
 #[cfg(feature = "sql-rows")]
 mod sql_tx;

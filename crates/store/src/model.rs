@@ -121,6 +121,8 @@ pub struct Person {
     pub active: bool,
     /// When they were added.
     pub created_at: Timestamp,
+    /// When they last changed (deactivation), if ever.
+    pub updated_at: Option<Timestamp>,
 }
 
 impl Person {

@@ -322,6 +322,13 @@ impl Store {
                 from_status: "draft".to_owned(),
                 to_status: "requested".to_owned(),
                 detail: None,
+                after: Some(crate::expertise::TaskSnapshot {
+                    team_id: case.parties.team_id,
+                    owner_id: None,
+                    deadline: Some(deadline),
+                    answered: false,
+                    status_reason: None,
+                }),
             })
             .await?;
             self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.submit", now)

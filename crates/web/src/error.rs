@@ -64,6 +64,7 @@ impl WebError {
                 match step {
                     E::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
                     E::Flow(_) => (StatusCode::CONFLICT, "not_now"),
+                    E::Stale { .. } => (StatusCode::PRECONDITION_FAILED, "stale"),
                     E::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
                     E::Store(_) | E::Report(_) | E::Blob(_) => {
                         (StatusCode::INTERNAL_SERVER_ERROR, "internal")

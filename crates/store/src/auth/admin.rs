@@ -115,7 +115,7 @@ impl Store {
             });
         }
         if deactivate {
-            tx.set_active(person_id, false).await?;
+            tx.set_active(person_id, false, now).await?;
         } else {
             tx.set_totp(person_id, None, None, now).await?;
         }

@@ -228,7 +228,12 @@ pub trait AuthTx: Send {
     /// A person by id.
     async fn person(&mut self, person_id: Uuid) -> Result<Option<Person>, StoreError>;
     /// Activates or deactivates a person.
-    async fn set_active(&mut self, person_id: Uuid, active: bool) -> Result<(), StoreError>;
+    async fn set_active(
+        &mut self,
+        person_id: Uuid,
+        active: bool,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
     /// The roles of a person, with their organisations' sharing setting.
     async fn caller_roles(&mut self, person_id: Uuid) -> Result<Vec<CallerRole>, StoreError>;
 

@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod expertise;
 mod jobs;
+mod records;
 mod requests;
 mod stats;
 
@@ -14,6 +15,7 @@ pub use access::*;
 pub use auth::*;
 pub use expertise::*;
 pub use jobs::*;
+pub use records::*;
 pub use requests::*;
 pub use stats::*;
 
@@ -70,6 +72,9 @@ macro_rules! for_each_contract_test {
             deadline_reminders_follow_the_clock_across_dst_and_wait_on_hold,
             dashboards_and_billing_match_a_hand_computed_year,
             synthetic_history_fills_a_year,
+            bulk_reads_follow_the_policy_table,
+            every_step_is_a_version_kept_in_the_history,
+            saved_searches_are_their_owners_and_expire,
         );
     };
 }

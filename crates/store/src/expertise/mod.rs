@@ -44,6 +44,39 @@ pub struct StatusEvent {
     pub to_status: String,
     /// A reason or a note.
     pub detail: Option<String>,
+    /// The request as this step left it; `None` on lines written before
+    /// it was kept.
+    #[serde(skip)]
+    pub after: Option<TaskSnapshot>,
+}
+
+/// Where a request stood after a step: what its FHIR `Task` and
+/// `ServiceRequest` showed at that version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSnapshot {
+    /// The team it was addressed to.
+    pub team_id: Uuid,
+    /// The expert who owned it.
+    pub owner_id: Option<Uuid>,
+    /// When the answer was due (none while on hold).
+    pub deadline: Option<Timestamp>,
+    /// True once an advice had been sent.
+    pub answered: bool,
+    /// Why it was declined, while it was.
+    pub status_reason: Option<String>,
+}
+
+impl TaskSnapshot {
+    /// The snapshot of a state.
+    pub fn of(state: &TaskState) -> Self {
+        Self {
+            team_id: state.team_id,
+            owner_id: state.owner_id,
+            deadline: state.deadline,
+            answered: state.answered,
+            status_reason: state.status_reason.clone(),
+        }
+    }
 }
 
 /// A message of the thread (FHIR `Communication`).

@@ -36,6 +36,15 @@ pub enum StepError {
     /// Bad input (400), in French.
     #[error("{0}")]
     Invalid(String),
+    /// The request is no longer at the version the client read (HTTP 412
+    /// for an `If-Match`): nothing was changed.
+    #[error(
+        "la demande a changé depuis votre lecture (version {current}) / the request changed since you read it (version {current})"
+    )]
+    Stale {
+        /// Its version now.
+        current: i32,
+    },
     /// The report could not be made or stored.
     #[error(transparent)]
     Report(#[from] consilium_domain::report::RenderError),
@@ -160,6 +169,7 @@ impl Store {
             from_status: state.status.code().to_owned(),
             to_status: next.status.code().to_owned(),
             detail,
+            after: Some(super::TaskSnapshot::of(&next)),
         })
         .await?;
         let entry = AuditEntry::about_case(
@@ -185,10 +195,24 @@ impl Store {
         step: &Step,
         now: Timestamp,
     ) -> Result<CaseView, StepError> {
+        self.move_request_if(actor, case_id, step, None, now).await
+    }
+
+    /// [`Store::move_request`], only if the request is still at version
+    /// `if_version` (when given), checked in the same transaction.
+    pub async fn move_request_if(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        step: &Step,
+        if_version: Option<i32>,
+        now: Timestamp,
+    ) -> Result<CaseView, StepError> {
         let tx = self.backend().begin().await?;
         let (mut tx, case) = self
             .case_for(tx, actor, case_id, step.action(), now)
             .await?;
+        still_at(&case, if_version)?;
         match step {
             Step::Assign { expert_id } => {
                 let experts = tx.team_experts(case.parties.team_id).await?;
@@ -236,6 +260,21 @@ impl Store {
         new: &NewMessage,
         now: Timestamp,
     ) -> Result<Message, StepError> {
+        self.send_message_if(actor, case_id, kind, new, None, now)
+            .await
+    }
+
+    /// [`Store::send_message`], only if the request is still at version
+    /// `if_version` (when given), checked in the same transaction.
+    pub async fn send_message_if(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        kind: MessageKind,
+        new: &NewMessage,
+        if_version: Option<i32>,
+        now: Timestamp,
+    ) -> Result<Message, StepError> {
         let body = new.body.trim();
         if body.is_empty() && new.attachments.is_empty() {
             return Err(StepError::Invalid("écrivez votre message".into()));
@@ -259,6 +298,7 @@ impl Store {
         {
             return existing_message(tx.as_mut(), case_id, id).await;
         }
+        still_at(&case, if_version)?;
         for attachment in &new.attachments {
             let upload = tx.upload(attachment.upload_id).await?;
             let usable =
@@ -464,4 +504,14 @@ async fn existing_message(tx: &mut dyn Tx, case_id: Uuid, id: Uuid) -> Result<Me
             }
             .into()
         })
+}
+
+/// Refuses when the client's version of the request is not the current one.
+fn still_at(case: &CaseView, if_version: Option<i32>) -> Result<(), StepError> {
+    match if_version {
+        Some(version) if version != case.version => Err(StepError::Stale {
+            current: case.version,
+        }),
+        _ => Ok(()),
+    }
 }

@@ -34,6 +34,7 @@ pub struct CaseRow {
     birth_date: jiff_sqlx::Date,
     sex: String,
     identity_status: String,
+    patient_created_at: jiff_sqlx::Timestamp,
     site_name: String,
     team_name: String,
     requester_given_names: String,
@@ -52,6 +53,8 @@ pub struct CaseRow {
     centre_name: String,
     centre_finess: Option<String>,
     attachment_count: i64,
+    event_count: i64,
+    last_event_at: Option<jiff_sqlx::Timestamp>,
 }
 
 impl TryFrom<CaseRow> for CaseView {
@@ -81,6 +84,7 @@ impl TryFrom<CaseRow> for CaseView {
                 birth_date: row.birth_date,
                 sex: row.sex,
                 identity_status: row.identity_status,
+                created_at: row.patient_created_at,
             }
             .try_into()?,
             site_name: row.site_name,
@@ -99,6 +103,10 @@ impl TryFrom<CaseRow> for CaseView {
             status_reason: row.status_reason,
             priority: row.priority,
             revision: row.revision,
+            version: i32::try_from(row.event_count + 1).map_err(StoreError::internal)?,
+            updated_at: row
+                .last_event_at
+                .map_or(row.created_at.to_jiff(), |t| t.to_jiff()),
             site_kind: row.site_kind,
             site_finess: row.site_finess,
             specialty_code: row.specialty_code,
@@ -119,6 +127,7 @@ pub struct PatientRow {
     birth_date: jiff_sqlx::Date,
     sex: String,
     identity_status: String,
+    created_at: jiff_sqlx::Timestamp,
 }
 
 impl TryFrom<PatientRow> for PatientView {
@@ -137,6 +146,7 @@ impl TryFrom<PatientRow> for PatientView {
                 identity_status: IdentityStatus::parse(&row.identity_status)
                     .map_err(corrupt("patients.identity_status"))?,
             },
+            created_at: row.created_at.to_jiff(),
         })
     }
 }

@@ -6,7 +6,9 @@ use uuid::Uuid;
 use super::{corrupt, optional};
 use crate::{
     StoreError,
-    expertise::{AdviceVersion, Appointment, Choice, Message, ReportDoc, StatusEvent},
+    expertise::{
+        AdviceVersion, Appointment, Choice, Message, ReportDoc, StatusEvent, TaskSnapshot,
+    },
 };
 
 fn name(given: Option<String>, family: Option<String>) -> Option<String> {
@@ -26,6 +28,11 @@ pub struct EventRow {
     from_status: String,
     to_status: String,
     detail: Option<String>,
+    team_id: Option<Uuid>,
+    owner_id: Option<Uuid>,
+    deadline: Option<jiff_sqlx::Timestamp>,
+    answered: Option<bool>,
+    status_reason: Option<String>,
 }
 
 impl TryFrom<EventRow> for StatusEvent {
@@ -41,6 +48,13 @@ impl TryFrom<EventRow> for StatusEvent {
             from_status: row.from_status,
             to_status: row.to_status,
             detail: row.detail,
+            after: row.team_id.map(|team_id| TaskSnapshot {
+                team_id,
+                owner_id: row.owner_id,
+                deadline: row.deadline.map(|d| d.to_jiff()),
+                answered: row.answered.unwrap_or(false),
+                status_reason: row.status_reason,
+            }),
         })
     }
 }

@@ -20,7 +20,7 @@ pub use expertise::{
 };
 pub use jobs::{JobRow, JobStatusRow, NotificationRow};
 pub use stats::{ActRow, FactInputsRow, FactRowRow, LoadRowRow, MonthlyRowRow, RouteRow, routes};
-pub use uploads::{ChunkRow, UploadRow};
+pub use uploads::{ChunkRow, RecordFileRow, SavedSearchRow, UploadRow};
 
 use consilium_domain::{
     Email, Finess, NamePart, Rpps,
@@ -144,6 +144,7 @@ pub struct PersonRow {
     rpps: Option<String>,
     active: bool,
     created_at: jiff_sqlx::Timestamp,
+    updated_at: Option<jiff_sqlx::Timestamp>,
 }
 
 impl TryFrom<PersonRow> for Person {
@@ -170,6 +171,7 @@ impl TryFrom<PersonRow> for Person {
             practitioner,
             active: row.active,
             created_at: row.created_at.to_jiff(),
+            updated_at: row.updated_at.map(|t| t.to_jiff()),
         })
     }
 }

@@ -84,3 +84,77 @@ impl TryFrom<ChunkRow> for Chunk {
         })
     }
 }
+
+/// A completed file attached to a request, with its upload's facts.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RecordFileRow {
+    case_id: Uuid,
+    upload_id: Uuid,
+    item: String,
+    body_site: Option<String>,
+    photo_kind: Option<String>,
+    media_type: Option<String>,
+    length: i64,
+    width: Option<i32>,
+    height: Option<i32>,
+    created_at: jiff_sqlx::Timestamp,
+}
+
+impl TryFrom<RecordFileRow> for (Uuid, crate::records::RecordFile) {
+    type Error = StoreError;
+    fn try_from(row: RecordFileRow) -> Result<Self, StoreError> {
+        let file = crate::records::RecordFile {
+            attachment: crate::requests::Attachment {
+                upload_id: row.upload_id,
+                item: row.item,
+                body_site: row.body_site,
+                photo_kind: row.photo_kind,
+            },
+            media_type: row
+                .media_type
+                .ok_or_else(|| StoreError::internal("a complete upload without media type"))?,
+            size: row.length,
+            dimensions: row.width.zip(row.height),
+            created_at: row.created_at.to_jiff(),
+        };
+        Ok((row.case_id, file))
+    }
+}
+
+/// A row of `saved_searches`.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SavedSearchRow {
+    id: Uuid,
+    person_id: Uuid,
+    created_at: jiff_sqlx::Timestamp,
+    expires_at: jiff_sqlx::Timestamp,
+    kind: String,
+    query: String,
+    total: i64,
+    results: String,
+}
+
+impl TryFrom<SavedSearchRow> for crate::saved_searches::SavedSearch {
+    type Error = StoreError;
+    fn try_from(row: SavedSearchRow) -> Result<Self, StoreError> {
+        let results = if row.results.is_empty() {
+            Vec::new()
+        } else {
+            row.results
+                .split(',')
+                .map(Uuid::parse_str)
+                .collect::<Result<_, _>>()
+                .map_err(super::corrupt("saved_searches.results"))?
+        };
+        Ok(Self {
+            id: row.id,
+            person_id: row.person_id,
+            created_at: row.created_at.to_jiff(),
+            expires_at: row.expires_at.to_jiff(),
+            kind: row.kind,
+            query: row.query,
+            total: u64::try_from(row.total).map_err(StoreError::internal)?,
+            results,
+        })
+    }
+}

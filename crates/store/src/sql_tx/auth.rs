@@ -281,7 +281,7 @@ macro_rules! impl_auth_tx {
 
             async fn person(&mut self, person_id: uuid::Uuid) -> Result<Option<$crate::Person>, $crate::StoreError> {
                 let row: Option<$crate::rows::PersonRow> = sqlx::query_as(
-                    "SELECT id, email, given_names, family_name, profession, rpps, active, created_at FROM people WHERE id = $1",
+                    "SELECT id, email, given_names, family_name, profession, rpps, active, created_at, updated_at FROM people WHERE id = $1",
                 )
                 .bind(person_id)
                 .fetch_optional(&mut *self.0)
@@ -290,10 +290,11 @@ macro_rules! impl_auth_tx {
                 row.map(TryInto::try_into).transpose()
             }
 
-            async fn set_active(&mut self, person_id: uuid::Uuid, active: bool) -> Result<(), $crate::StoreError> {
-                sqlx::query("UPDATE people SET active = $2 WHERE id = $1")
+            async fn set_active(&mut self, person_id: uuid::Uuid, active: bool, at: jiff::Timestamp) -> Result<(), $crate::StoreError> {
+                sqlx::query("UPDATE people SET active = $2, updated_at = $3 WHERE id = $1")
                     .bind(person_id)
                     .bind(active)
+                    .bind(jiff_sqlx::Timestamp::from(at))
                     .execute(&mut *self.0)
                     .await
                     .map_err($crate::rows::db_error)?;

@@ -10,14 +10,18 @@ macro_rules! impl_case_tx {
                 "SELECT c.id, c.reference, c.status, c.created_at, c.submitted_at, c.deadline, c.consent_at, \
                         c.answers, c.requester_id, c.site_id, c.team_id, \
                         t.organization_id AS centre_id, p.id AS patient_id, p.ins, p.birth_family_name, \
-                        p.first_names, p.birth_date, p.sex, p.identity_status, s.name AS site_name, \
+                        p.first_names, p.birth_date, p.sex, p.identity_status, \
+                        p.created_at AS patient_created_at, s.name AS site_name, \
                         t.name AS team_name, r.given_names AS requester_given_names, \
                         r.family_name AS requester_family_name, c.owner_id, \
                         ow.given_names AS owner_given_names, ow.family_name AS owner_family_name, \
                         c.hold_remaining_secs, c.answered, c.status_reason, c.priority, c.revision, \
                         s.kind AS site_kind, s.finess AS site_finess, t.specialty_code, \
                         ce.name AS centre_name, ce.finess AS centre_finess, \
-                        (SELECT COUNT(*) FROM case_attachments a WHERE a.case_id = c.id) AS attachment_count \
+                        (SELECT COUNT(*) FROM case_attachments a WHERE a.case_id = c.id) AS attachment_count, \
+                        (SELECT COUNT(*) FROM case_events ev WHERE ev.case_id = c.id) AS event_count, \
+                        (SELECT ev.at FROM case_events ev WHERE ev.case_id = c.id ORDER BY ev.id DESC LIMIT 1) \
+                            AS last_event_at \
                  FROM cases c \
                  JOIN teams t ON t.id = c.team_id \
                  JOIN organizations ce ON ce.id = t.organization_id \

@@ -17,7 +17,7 @@ macro_rules! impl_directory_tx {
         }
         macro_rules! person_select {
             () => {
-                "SELECT id, email, given_names, family_name, profession, rpps, active, created_at FROM people"
+                "SELECT id, email, given_names, family_name, profession, rpps, active, created_at, updated_at FROM people"
             };
         }
 

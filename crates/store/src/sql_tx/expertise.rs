@@ -50,8 +50,9 @@ macro_rules! impl_expertise_tx {
 
             async fn insert_event(&mut self, e: &$crate::expertise::StatusEvent) -> Result<(), $crate::StoreError> {
                 sqlx::query(
-                    "INSERT INTO case_events (id, case_id, at, actor_id, step, from_status, to_status, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO case_events (id, case_id, at, actor_id, step, from_status, to_status, detail, \
+                     team_id, owner_id, deadline, answered, status_reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(e.id)
                 .bind(e.case_id)
@@ -61,6 +62,11 @@ macro_rules! impl_expertise_tx {
                 .bind(&e.from_status)
                 .bind(&e.to_status)
                 .bind(e.detail.as_deref())
+                .bind(e.after.as_ref().map(|a| a.team_id))
+                .bind(e.after.as_ref().and_then(|a| a.owner_id))
+                .bind(e.after.as_ref().and_then(|a| a.deadline).map(jiff_sqlx::Timestamp::from))
+                .bind(e.after.as_ref().map(|a| a.answered))
+                .bind(e.after.as_ref().and_then(|a| a.status_reason.as_deref()))
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
@@ -70,7 +76,8 @@ macro_rules! impl_expertise_tx {
             async fn case_events(&mut self, case_id: uuid::Uuid) -> Result<Vec<$crate::expertise::StatusEvent>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::EventRow> = sqlx::query_as(
                     "SELECT e.id, e.case_id, e.at, e.actor_id, p.given_names, p.family_name, e.step, \
-                            e.from_status, e.to_status, e.detail \
+                            e.from_status, e.to_status, e.detail, e.team_id, e.owner_id, e.deadline, \
+                            e.answered, e.status_reason \
                      FROM case_events e LEFT JOIN people p ON p.id = e.actor_id \
                      WHERE e.case_id = $1 ORDER BY e.id",
                 )

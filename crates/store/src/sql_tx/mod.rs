@@ -12,7 +12,9 @@ mod expertise;
 mod history;
 mod jobs;
 mod notifications;
+mod records;
 mod requests;
+mod saved_searches;
 mod stats;
 mod uploads;
 
@@ -55,5 +57,7 @@ macro_rules! impl_sql_tx {
         $crate::impl_job_tx!($tx, $db, $skip);
         $crate::impl_notification_tx!($tx, $db);
         $crate::impl_stats_tx!($tx, $db);
+        $crate::impl_record_tx!($tx, $db);
+        $crate::impl_saved_search_tx!($tx, $db);
     };
 }

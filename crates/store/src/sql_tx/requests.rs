@@ -52,7 +52,7 @@ macro_rules! impl_request_tx {
                 site_id: uuid::Uuid,
             ) -> Result<Vec<$crate::cases::PatientView>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::PatientRow> = sqlx::query_as(
-                    "SELECT p.id, p.ins, p.birth_family_name, p.first_names, p.birth_date, p.sex, p.identity_status \
+                    "SELECT p.id, p.ins, p.birth_family_name, p.first_names, p.birth_date, p.sex, p.identity_status, p.created_at \
                      FROM patients p JOIN patient_sites s ON s.patient_id = p.id \
                      WHERE s.organization_id = $1 ORDER BY p.birth_family_name, p.first_names, p.id",
                 )
