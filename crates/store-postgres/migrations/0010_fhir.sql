@@ -23,3 +23,12 @@ CREATE TABLE saved_searches (
     results    TEXT NOT NULL            -- the matching ids in order, comma-separated
 );
 CREATE INDEX saved_searches_expiry ON saved_searches (expires_at);
+
+-- SQLite's julianday(), so that the statements both backends share can
+-- compare times stored as text of varying precision on SQLite.
+CREATE FUNCTION julianday(t TIMESTAMPTZ) RETURNS DOUBLE PRECISION
+    LANGUAGE sql IMMUTABLE STRICT
+    AS 'SELECT extract(epoch FROM t)::double precision / 86400.0 + 2440587.5';
+CREATE FUNCTION julianday(t TEXT) RETURNS DOUBLE PRECISION
+    LANGUAGE sql STABLE STRICT
+    AS 'SELECT julianday(t::timestamptz)';

@@ -16,7 +16,7 @@ use crate::{
     audit::{self, AuditEntry, Outcome},
     auth::Actor,
     cases::{CaseView, PatientView},
-    expertise::{AdviceVersion, Appointment, Message, ReportDoc},
+    expertise::{AdviceVersion, Appointment, Message, ReportDoc, StatusEvent},
     requests::Attachment,
 };
 
@@ -70,6 +70,8 @@ pub struct CaseParts {
     pub reports: bool,
     /// The appointments.
     pub appointments: bool,
+    /// The status history (each line a version of the request).
+    pub history: bool,
 }
 
 impl CaseParts {
@@ -79,6 +81,7 @@ impl CaseParts {
         thread: true,
         reports: true,
         appointments: true,
+        history: true,
     };
 }
 
@@ -112,6 +115,8 @@ pub struct CaseRecord {
     pub reports: Vec<ReportDoc>,
     /// Its appointments, oldest first (when asked).
     pub appointments: Vec<Appointment>,
+    /// Its status history, oldest first (when asked).
+    pub history: Vec<StatusEvent>,
 }
 
 /// Which patients to read (lists narrow as in [`CaseScope`]).
@@ -163,6 +168,12 @@ pub trait RecordTx: Send {
         person_id: Uuid,
         scope: &CaseScope,
     ) -> Result<Vec<Appointment>, StoreError>;
+    /// Their status histories, oldest first.
+    async fn scoped_events(
+        &mut self,
+        person_id: Uuid,
+        scope: &CaseScope,
+    ) -> Result<Vec<StatusEvent>, StoreError>;
     /// The patients of the scope the person may read: those of their
     /// requesting sites, and those of the requests they may read.
     async fn scoped_patients(
@@ -174,7 +185,81 @@ pub trait RecordTx: Send {
     async fn patient_exists(&mut self, id: Uuid) -> Result<bool, StoreError>;
 }
 
+/// What a (conditional) patient creation came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatientCreation {
+    /// Recorded for the actor's site (an INS already known in the region is
+    /// that patient, now known to the site too).
+    Created(PatientView),
+    /// One patient the actor may read already matched the condition.
+    Existing(PatientView),
+    /// Several matched: nothing was done.
+    Ambiguous(usize),
+}
+
+/// A condition on the patients the actor may read (FHIR `If-None-Exist`).
+pub type PatientCondition<'a> = &'a (dyn Fn(&PatientView) -> bool + Send + Sync);
+
 impl Store {
+    /// Records a patient for the actor's requesting site, unless one they
+    /// may read meets `unless`. The check and the insert are one
+    /// transaction that holds the audit chain's lock from the start, so two
+    /// concurrent calls cannot both create. Audited as a creation, or as a
+    /// read of the patient found.
+    pub async fn create_patient(
+        &self,
+        actor: &Actor,
+        identity: &crate::NewPatient,
+        unless: Option<PatientCondition<'_>>,
+        now: Timestamp,
+    ) -> Result<PatientCreation, StoreError> {
+        let site = crate::requests::requesting_site(actor)?;
+        let person = actor.caller.person_id;
+        let mut tx = self.backend().begin().await?;
+        tx.lock_audit_head().await?;
+        let audit = |action, patient_id| AuditEntry {
+            organization_id: Some(site),
+            patient_id: Some(patient_id),
+            ..AuditEntry::by(actor, action, Outcome::Success, now)
+        };
+        if let Some(condition) = unless {
+            let found: Vec<PatientView> = tx
+                .scoped_patients(person, &PatientScope::default())
+                .await?
+                .into_iter()
+                .filter(|p| condition(p))
+                .collect();
+            match found.as_slice() {
+                [] => {}
+                [patient] => {
+                    let entry = audit("patient.read", patient.id);
+                    audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+                    tx.commit().await?;
+                    return Ok(PatientCreation::Existing(patient.clone()));
+                }
+                many => return Ok(PatientCreation::Ambiguous(many.len())),
+            }
+        }
+        let choice = crate::requests::PatientChoice::New(identity.clone());
+        let id = crate::requests::resolve_patient(tx.as_mut(), &choice, site, now).await?;
+        let patient = tx
+            .scoped_patients(
+                person,
+                &PatientScope {
+                    ids: Some(vec![id]),
+                    ..PatientScope::default()
+                },
+            )
+            .await?
+            .pop()
+            .ok_or_else(|| {
+                StoreError::internal("a patient just linked to the site is unreadable")
+            })?;
+        audit::append(tx.as_mut(), self.audit_key(), audit("patient.create", id)).await?;
+        tx.commit().await?;
+        Ok(PatientCreation::Created(patient))
+    }
+
     /// The requests of `scope` the actor may read, with `parts`, newest
     /// first. One audit record: a read of that request when the scope names
     /// one request or object (not found or denied when it yields nothing),
@@ -219,6 +304,7 @@ impl Store {
                 advices: Vec::new(),
                 reports: Vec::new(),
                 appointments: Vec::new(),
+                history: Vec::new(),
             })
             .collect();
         if !records.is_empty() {
@@ -251,6 +337,13 @@ impl Store {
                 for report in tx.scoped_reports(person, scope).await? {
                     if let Some(i) = slot(report.case_id) {
                         records[i].reports.push(report);
+                    }
+                }
+            }
+            if parts.history {
+                for event in tx.scoped_events(person, scope).await? {
+                    if let Some(i) = slot(event.case_id) {
+                        records[i].history.push(event);
                     }
                 }
             }

@@ -384,7 +384,7 @@ impl Subject {
 }
 
 /// The site the actor files requests for (their first requester role).
-fn requesting_site(actor: &Actor) -> Result<Uuid, StoreError> {
+pub(crate) fn requesting_site(actor: &Actor) -> Result<Uuid, StoreError> {
     actor
         .caller
         .roles
@@ -401,7 +401,7 @@ async fn own_draft(tx: &mut dyn Tx, actor: &Actor, case_id: Uuid) -> Result<Case
         .ok_or_else(|| not_found("brouillon", case_id))
 }
 
-async fn resolve_patient(
+pub(crate) async fn resolve_patient(
     tx: &mut dyn Tx,
     choice: &PatientChoice,
     site_id: Uuid,

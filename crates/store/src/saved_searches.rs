@@ -30,8 +30,8 @@ pub struct SavedSearch {
     pub query: String,
     /// How many matched, the list included.
     pub total: u64,
-    /// The matching ids, in order (at most as many as are kept).
-    pub results: Vec<Uuid>,
+    /// The matching resources' ids, in order (at most as many as are kept).
+    pub results: Vec<String>,
 }
 
 /// The saved-search primitives.
@@ -54,9 +54,18 @@ impl Store {
         kind: &str,
         query: &str,
         total: u64,
-        results: Vec<Uuid>,
+        results: Vec<String>,
         now: Timestamp,
     ) -> Result<SavedSearch, StoreError> {
+        // Ids are FHIR ids ([A-Za-z0-9-.]): they never hold the separator.
+        if let Some(bad) = results.iter().find(|id| {
+            id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-.".contains(c))
+        }) {
+            return Err(StoreError::internal(format!("not an id: {bad:?}")));
+        }
         // Whole seconds: stored as text on SQLite, text order is time order.
         let created_at = now.round(Unit::Second).map_err(StoreError::internal)?;
         let search = SavedSearch {

@@ -6,6 +6,7 @@
 //! clinical content, secrets or tokens.
 
 mod chain;
+mod search;
 mod verify;
 
 use async_trait::async_trait;
@@ -14,6 +15,7 @@ use uuid::Uuid;
 
 pub use chain::AuditKey;
 pub(crate) use chain::append;
+pub use search::{AuditFinding, AuditQuery};
 pub use verify::AuditVerification;
 
 use crate::StoreError;
@@ -234,6 +236,14 @@ pub trait AuditTx: Send {
     async fn audit_records_of(
         &mut self,
         organization_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// The latest records of these organisations matching `query`, newest
+    /// first, at most `limit`.
+    async fn audit_search(
+        &mut self,
+        organization_ids: &[Uuid],
+        query: &AuditQuery,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError>;
 }

@@ -75,6 +75,8 @@ macro_rules! for_each_contract_test {
             bulk_reads_follow_the_policy_table,
             every_step_is_a_version_kept_in_the_history,
             saved_searches_are_their_owners_and_expire,
+            concurrent_conditional_creates_make_one_patient,
+            the_audit_trail_is_searched_by_its_auditors_only,
         );
     };
 }

@@ -241,7 +241,7 @@ pub async fn saved_searches_are_their_owners_and_expire(store: Store) {
     store.import_directory(&access_seed(), now()).await.unwrap();
     let expert = signed_in(&store, "expert@demo.test", 0).await;
     let other = signed_in(&store, "coordination@demo.test", 1).await;
-    let results = vec![Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7()];
+    let results: Vec<String> = (0..3).map(|_| Uuid::now_v7().to_string()).collect();
     let saved = store
         .save_search(
             &expert,
@@ -288,4 +288,130 @@ pub async fn saved_searches_are_their_owners_and_expire(store: Store) {
         store.saved_search(&expert, saved.id).await,
         Err(StoreError::NotFound { .. })
     ));
+}
+
+fn new_identity(nir: &str) -> crate::NewPatient {
+    crate::NewPatient {
+        ins: Some(consilium_domain::Ins::from_nir(nir).unwrap()),
+        birth_family_name: super::name("Girardot"),
+        first_names: super::name("Lucie"),
+        birth_date: "1986-05-12".parse().unwrap(),
+        sex: consilium_domain::patient::Sex::Female,
+        identity_status: consilium_domain::patient::IdentityStatus::Provisoire,
+    }
+}
+
+pub async fn concurrent_conditional_creates_make_one_patient(store: Store) {
+    use crate::records::PatientCreation;
+    store.import_directory(&access_seed(), now()).await.unwrap();
+    let requester = signed_in(&store, "requester@demo.test", 0).await;
+    let colleague = signed_in(&store, "colleague@demo.test", 1).await;
+    let other = signed_in(&store, "other.requester@demo.test", 2).await;
+    let identity = new_identity("2860575123456");
+    let ins = identity.ins.clone().unwrap();
+    let same_ins = move |p: &crate::cases::PatientView| p.identity.ins.as_ref() == Some(&ins);
+    let before = store.counts().await.unwrap().patients;
+    let (a, b) = tokio::join!(
+        store.create_patient(&requester, &identity, Some(&same_ins), now()),
+        store.create_patient(&colleague, &identity, Some(&same_ins), now()),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let ids: Vec<Uuid> = [&a, &b]
+        .iter()
+        .map(|c| match c {
+            PatientCreation::Created(p) | PatientCreation::Existing(p) => p.id,
+            PatientCreation::Ambiguous(n) => panic!("{n} matches"),
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1], "both get the same patient");
+    let created = [&a, &b]
+        .iter()
+        .filter(|c| matches!(c, PatientCreation::Created(_)))
+        .count();
+    assert_eq!(created, 1, "{a:?} {b:?}");
+    assert_eq!(store.counts().await.unwrap().patients, before + 1);
+
+    // Another site recording the same INS gets that patient, now theirs too.
+    let theirs = store
+        .create_patient(&other, &identity, None, now())
+        .await
+        .unwrap();
+    assert!(matches!(&theirs, PatientCreation::Created(p) if p.id == ids[0]));
+    assert_eq!(store.counts().await.unwrap().patients, before + 1);
+
+    // Several matches: nothing is done.
+    let anyone = |_: &crate::cases::PatientView| true;
+    let other_identity = new_identity("1580925462118");
+    assert_eq!(
+        store
+            .create_patient(&other, &other_identity, Some(&anyone), now())
+            .await
+            .unwrap(),
+        PatientCreation::Ambiguous(2)
+    );
+    assert_eq!(store.counts().await.unwrap().patients, before + 1);
+    // Only requesters record patients.
+    let expert = signed_in(&store, "expert@demo.test", 3).await;
+    assert!(matches!(
+        store.create_patient(&expert, &identity, None, now()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub async fn the_audit_trail_is_searched_by_its_auditors_only(store: Store) {
+    use crate::audit::AuditQuery;
+    store.import_directory(&access_seed(), now()).await.unwrap();
+    let coordinator = signed_in(&store, "coordination@demo.test", 0).await;
+    let expert = signed_in(&store, "expert@demo.test", 1).await;
+    let case = store.all_cases_unaudited().await.unwrap()[0].clone();
+    let later = now() + SignedDuration::from_hours(2);
+    store.case(&expert, case.id, later).await.unwrap();
+    store.case(&coordinator, case.id, now()).await.unwrap();
+    let reads = |from, to| AuditQuery {
+        actions: Some(vec!["case.read".into()]),
+        patient_ids: Some(vec![case.patient.id]),
+        from,
+        to,
+        ..AuditQuery::default()
+    };
+    let all = store
+        .audit_events(&coordinator, &reads(None, None), 100, now())
+        .await
+        .unwrap();
+    assert!(all.complete);
+    assert_eq!(all.records.len(), 2, "{:?}", all.records);
+    assert!(all.records[0].seq > all.records[1].seq, "newest first");
+    let recent = store
+        .audit_events(
+            &coordinator,
+            &reads(Some(now() + SignedDuration::from_mins(1)), None),
+            100,
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(recent.records.len(), 1);
+    assert_eq!(recent.records[0].actor_id, Some(expert.caller.person_id));
+    let early = store
+        .audit_events(&coordinator, &reads(None, Some(later)), 100, now())
+        .await
+        .unwrap();
+    assert_eq!(early.records.len(), 1);
+    assert_eq!(
+        early.records[0].actor_id,
+        Some(coordinator.caller.person_id)
+    );
+    let one = store
+        .audit_events(&coordinator, &reads(None, None), 1, now())
+        .await
+        .unwrap();
+    assert_eq!((one.records.len(), one.complete), (1, false));
+    // An expert audits nothing; their search is recorded all the same.
+    let none = store
+        .audit_events(&expert, &AuditQuery::default(), 100, now())
+        .await
+        .unwrap();
+    assert!(none.records.is_empty());
+    let trail = store.audit_trail_unfiltered().await;
+    assert_eq!(trail.last().unwrap().action, "audit.search");
 }

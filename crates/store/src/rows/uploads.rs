@@ -140,11 +140,7 @@ impl TryFrom<SavedSearchRow> for crate::saved_searches::SavedSearch {
         let results = if row.results.is_empty() {
             Vec::new()
         } else {
-            row.results
-                .split(',')
-                .map(Uuid::parse_str)
-                .collect::<Result<_, _>>()
-                .map_err(super::corrupt("saved_searches.results"))?
+            row.results.split(',').map(str::to_owned).collect()
         };
         Ok(Self {
             id: row.id,

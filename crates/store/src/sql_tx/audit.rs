@@ -93,6 +93,37 @@ macro_rules! impl_audit_tx {
                         .map_err($crate::rows::db_error)?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
+
+            async fn audit_search(
+                &mut self,
+                organization_ids: &[uuid::Uuid],
+                query: &$crate::audit::AuditQuery,
+                limit: i64,
+            ) -> Result<Vec<$crate::audit::AuditRecord>, $crate::StoreError> {
+                let mut q = sqlx::QueryBuilder::<$db>::new(concat!(audit_select!(), " WHERE 1 = 1"));
+                push_in(&mut q, "organization_id", &Some(organization_ids.to_vec()));
+                push_in(&mut q, "seq", &query.seqs);
+                push_in(&mut q, "actor_id", &query.actor_ids);
+                push_in(&mut q, "patient_id", &query.patient_ids);
+                push_in(&mut q, "case_id", &query.case_ids);
+                push_in(&mut q, "action", &query.actions);
+                push_in(&mut q, "outcome", &query.outcomes);
+                // Times are text of varying precision on SQLite: compare them
+                // as Julian days (PostgreSQL has the same function, migration 0010).
+                if let Some(from) = query.from {
+                    q.push(" AND julianday(at) >= julianday(").push_bind(from.to_string()).push(")");
+                }
+                if let Some(to) = query.to {
+                    q.push(" AND julianday(at) < julianday(").push_bind(to.to_string()).push(")");
+                }
+                q.push(" ORDER BY seq DESC LIMIT ").push_bind(limit);
+                let rows: Vec<$crate::rows::AuditRow> = q
+                    .build_query_as()
+                    .fetch_all(&mut *self.0)
+                    .await
+                    .map_err($crate::rows::db_error)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
         }
     };
 }

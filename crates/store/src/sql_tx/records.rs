@@ -233,6 +233,27 @@ macro_rules! impl_record_tx {
                 convert(rows)
             }
 
+            async fn scoped_events(
+                &mut self,
+                person_id: uuid::Uuid,
+                scope: &$crate::records::CaseScope,
+            ) -> Result<Vec<$crate::expertise::StatusEvent>, $crate::StoreError> {
+                let mut q = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT e.id, e.case_id, e.at, e.actor_id, p.given_names, p.family_name, e.step, \
+                            e.from_status, e.to_status, e.detail, e.team_id, e.owner_id, e.deadline, \
+                            e.answered, e.status_reason \
+                     FROM case_events e LEFT JOIN people p ON p.id = e.actor_id WHERE ",
+                );
+                push_scoped_ids(&mut q, "e.case_id", person_id, scope);
+                q.push(" ORDER BY e.id");
+                let rows: Vec<$crate::rows::EventRow> = q
+                    .build_query_as()
+                    .fetch_all(&mut *self.0)
+                    .await
+                    .map_err($crate::rows::db_error)?;
+                convert(rows)
+            }
+
             async fn scoped_patients(
                 &mut self,
                 person_id: uuid::Uuid,

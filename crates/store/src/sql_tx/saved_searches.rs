@@ -11,7 +11,6 @@ macro_rules! impl_saved_search_tx {
                 &mut self,
                 s: &$crate::saved_searches::SavedSearch,
             ) -> Result<(), $crate::StoreError> {
-                let results: Vec<String> = s.results.iter().map(ToString::to_string).collect();
                 sqlx::query(
                     "INSERT INTO saved_searches (id, person_id, created_at, expires_at, kind, query, total, results) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -23,7 +22,7 @@ macro_rules! impl_saved_search_tx {
                 .bind(&s.kind)
                 .bind(&s.query)
                 .bind(i64::try_from(s.total).map_err($crate::StoreError::internal)?)
-                .bind(results.join(","))
+                .bind(s.results.join(","))
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
