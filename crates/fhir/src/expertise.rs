@@ -8,6 +8,8 @@ use jiff::Timestamp;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::meta::stamp;
+
 /// `Communication.category` codes, relative to the deployment's canonical base.
 pub const COMMUNICATION_KIND: &str = "/CodeSystem/communication-kind";
 /// `Task.businessStatus` codes.
@@ -79,6 +81,8 @@ pub fn communication(base: &str, m: &MessageFacts) -> Value {
                 json!([{ "coding": [{ "system": ICD10, "code": code.as_str() }] }]);
         }
     }
+    // Sent is sent: a message never changes (a corrected advice is another).
+    stamp(&mut resource, "1", m.at);
     resource
 }
 
@@ -90,11 +94,12 @@ pub struct ReportFacts {
     pub patient_id: Uuid,
     pub author_id: Option<Uuid>,
     pub version: i32,
-    pub current: bool,
     pub size: i64,
     pub sha256_hex: String,
     pub created_at: Timestamp,
     pub title: String,
+    /// When a corrected version replaced it (its second and last version).
+    pub superseded_at: Option<Timestamp>,
 }
 
 /// `DocumentReference` (the PDF is `Binary/{id}`).
@@ -102,7 +107,7 @@ pub fn document_reference(r: &ReportFacts) -> Value {
     let mut resource = json!({
         "resourceType": "DocumentReference",
         "id": r.id,
-        "status": if r.current { "current" } else { "superseded" },
+        "status": if r.superseded_at.is_none() { "current" } else { "superseded" },
         "type": { "coding": [{ "system": "http://loinc.org", "code": "11488-4", "display": "Consult note" }], "text": "Compte rendu de télé-expertise" },
         "subject": { "reference": format!("Patient/{}", r.patient_id) },
         "date": r.created_at.to_string(),
@@ -112,6 +117,10 @@ pub fn document_reference(r: &ReportFacts) -> Value {
     });
     if let Some(author) = r.author_id {
         resource["author"] = json!([{ "reference": format!("Practitioner/{author}") }]);
+    }
+    match r.superseded_at {
+        Some(at) => stamp(&mut resource, "2", at),
+        None => stamp(&mut resource, "1", r.created_at),
     }
     resource
 }
@@ -144,6 +153,7 @@ pub fn appointment(a: &AppointmentFacts) -> Value {
     if !a.instructions.is_empty() {
         resource["patientInstruction"] = json!(a.instructions);
     }
+    stamp(&mut resource, "1", a.proposed_at);
     resource
 }
 

@@ -13,6 +13,8 @@ use jiff::{Timestamp, civil::Date};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::meta::stamp;
+
 /// INS-NIR (FR Core).
 pub const INS_SYSTEM: &str = "urn:oid:1.2.250.1.213.1.4.8";
 /// SNOMED CT.
@@ -47,7 +49,13 @@ pub struct MediaFacts {
     /// `overview`, `close_up`, `dermoscopic`.
     pub view: Option<String>,
     /// Stored media type.
-    pub content_type: Option<String>,
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Pixel size, for an image.
+    pub dimensions: Option<(i32, i32)>,
+    /// When it was uploaded.
+    pub created_at: Timestamp,
 }
 
 /// What the resources of a request are built from.
@@ -75,8 +83,8 @@ pub struct RequestFacts {
     pub team_id: Uuid,
     /// The team's name.
     pub team_name: String,
-    /// The specialty.
-    pub specialty: SpecialtyCode,
+    /// The specialty (SNOMED CT code).
+    pub specialty: String,
     /// The questionnaire's canonical URL.
     pub questionnaire: String,
     /// Answers.
@@ -89,8 +97,11 @@ pub struct RequestFacts {
     pub status_reason: Option<String>,
     /// True once an advice was sent (`businessStatus` answered).
     pub answered: bool,
-    /// The request's revision, bumped by every move: the Task's `versionId`.
-    pub revision: i32,
+    /// Its version: 1 as a draft, one more per step (`ServiceRequest` and
+    /// `Task` share it).
+    pub version: i32,
+    /// When it last changed.
+    pub updated_at: Timestamp,
     /// `urgent` rather than `routine`.
     pub urgent: bool,
 }
@@ -103,8 +114,8 @@ fn gender(sex: Sex) -> &'static str {
     }
 }
 
-/// `Patient`.
-pub fn patient(id: Uuid, p: &PatientIdentity) -> Value {
+/// `Patient` (an identity never changes: version 1).
+pub fn patient(id: Uuid, p: &PatientIdentity, created_at: Timestamp) -> Value {
     let mut resource = json!({
         "resourceType": "Patient",
         "id": id,
@@ -116,7 +127,27 @@ pub fn patient(id: Uuid, p: &PatientIdentity) -> Value {
     if let Some(ins) = &p.ins {
         resource["identifier"] = json!([{ "system": INS_SYSTEM, "value": ins }]);
     }
+    stamp(&mut resource, "1", created_at);
     resource
+}
+
+/// The team a request is addressed to (named when its name is known).
+fn team(r: &RequestFacts) -> Value {
+    let mut reference = json!({ "reference": format!("HealthcareService/{}", r.team_id) });
+    if !r.team_name.is_empty() {
+        reference["display"] = json!(r.team_name);
+    }
+    reference
+}
+
+/// `ServiceRequest.status` for a Task status.
+fn request_status(task_status: &str) -> &'static str {
+    match task_status {
+        "draft" => "draft",
+        "completed" => "completed",
+        "cancelled" => "revoked",
+        _ => "active",
+    }
 }
 
 /// `ServiceRequest`.
@@ -127,21 +158,23 @@ pub fn service_request(r: &RequestFacts) -> Value {
             .iter()
             .map(|m| json!({ "reference": format!("Media/{}", m.upload_id) })),
     );
-    json!({
+    let mut resource = json!({
         "resourceType": "ServiceRequest",
         "id": r.id,
         "identifier": [{ "system": "https://consilium.health/fhir/NamingSystem/case-reference", "value": r.reference }],
-        "status": if r.status == "draft" { "draft" } else { "active" },
+        "status": request_status(&r.status),
         "intent": "order",
         "category": [{ "coding": [{ "system": "https://consilium.health/fhir/CodeSystem/request-category", "code": "tele-expertise", "display": "Télé-expertise" }] }],
         "code": { "coding": [{ "system": SNOMED, "code": r.specialty.as_str() }] },
         "subject": { "reference": format!("Patient/{}", r.patient_id) },
         "requester": { "reference": format!("Practitioner/{}", r.requester_id) },
-        "performer": [{ "reference": format!("HealthcareService/{}", r.team_id), "display": r.team_name }],
+        "performer": [team(r)],
         "authoredOn": r.submitted_at.unwrap_or(r.created_at).to_string(),
         "priority": if r.urgent { "urgent" } else { "routine" },
         "supportingInfo": supporting,
-    })
+    });
+    stamp(&mut resource, &r.version.to_string(), r.updated_at);
+    resource
 }
 
 /// `Task` (its status is the request's progress).
@@ -149,14 +182,15 @@ pub fn task(r: &RequestFacts) -> Value {
     let mut resource = json!({
         "resourceType": "Task",
         "id": r.id,
-        "meta": { "versionId": r.revision.to_string() },
         "status": r.status,
         "intent": "order",
         "focus": { "reference": format!("ServiceRequest/{}", r.id) },
         "for": { "reference": format!("Patient/{}", r.patient_id) },
         "requester": { "reference": format!("Practitioner/{}", r.requester_id) },
-        "owner": { "reference": format!("HealthcareService/{}", r.team_id), "display": r.team_name },
+        "owner": team(r),
         "authoredOn": r.created_at.to_string(),
+        "lastModified": r.updated_at.to_string(),
+        "priority": if r.urgent { "urgent" } else { "routine" },
     });
     if let Some(owner) = r.owner_id {
         resource["owner"] = json!({ "reference": format!("Practitioner/{owner}") });
@@ -170,6 +204,7 @@ pub fn task(r: &RequestFacts) -> Value {
     if let Some(deadline) = r.deadline {
         resource["restriction"] = json!({ "period": { "end": deadline.to_string() } });
     }
+    stamp(&mut resource, &r.version.to_string(), r.updated_at);
     resource
 }
 
@@ -196,6 +231,7 @@ pub fn questionnaire_response(r: &RequestFacts) -> Value {
         "id": r.id,
         "questionnaire": r.questionnaire,
         "status": if r.status == "draft" { "in-progress" } else { "completed" },
+        "basedOn": [{ "reference": format!("ServiceRequest/{}", r.id) }],
         "subject": { "reference": format!("Patient/{}", r.patient_id) },
         "author": { "reference": format!("Practitioner/{}", r.requester_id) },
         "item": items,
@@ -203,6 +239,8 @@ pub fn questionnaire_response(r: &RequestFacts) -> Value {
     if let Some(at) = r.consent_at {
         resource["authored"] = json!(at.to_string());
     }
+    // Answers are frozen once sent: one version.
+    stamp(&mut resource, "1", r.submitted_at.unwrap_or(r.created_at));
     resource
 }
 
@@ -214,10 +252,12 @@ pub fn media(case_id: Uuid, patient_id: Uuid, m: &MediaFacts) -> Value {
         "status": "completed",
         "basedOn": [{ "reference": format!("ServiceRequest/{case_id}") }],
         "subject": { "reference": format!("Patient/{patient_id}") },
-        "content": { "url": format!("Binary/{}", m.upload_id) },
+        "createdDateTime": m.created_at.to_string(),
+        "content": { "contentType": m.content_type, "url": format!("Binary/{}", m.upload_id), "size": m.size },
     });
-    if let Some(t) = &m.content_type {
-        resource["content"]["contentType"] = json!(t);
+    if let Some((width, height)) = m.dimensions {
+        resource["width"] = json!(width);
+        resource["height"] = json!(height);
     }
     if let Some(site) = &m.body_site {
         resource["bodySite"] = json!({ "text": site });
@@ -225,15 +265,13 @@ pub fn media(case_id: Uuid, patient_id: Uuid, m: &MediaFacts) -> Value {
     if let Some(view) = &m.view {
         resource["view"] = json!({ "coding": [{ "system": VIEW_SYSTEM, "code": view }] });
     }
+    stamp(&mut resource, "1", m.created_at);
     resource
 }
 
-/// An `OperationOutcome` with one issue.
+/// An `OperationOutcome` with one error.
 pub fn operation_outcome(code: &str, text: &str) -> Value {
-    json!({
-        "resourceType": "OperationOutcome",
-        "issue": [{ "severity": "error", "code": code, "diagnostics": text }],
-    })
+    crate::bundle::outcome("error", code, text)
 }
 
 /// The patient of a posted transaction.
@@ -284,7 +322,8 @@ fn text(value: &Value) -> Option<String> {
     value.as_str().map(str::to_owned)
 }
 
-fn parse_patient(resource: &Value) -> Result<PatientIdentity, String> {
+/// Reads a posted `Patient`; the error says what is wrong, in French.
+pub fn parse_patient(resource: &Value) -> Result<PatientIdentity, String> {
     let name = resource["name"].get(0).ok_or("Patient.name est requis")?;
     let given: Vec<String> = name["given"]
         .as_array()

@@ -148,6 +148,8 @@ pub struct NewPerson {
 /// A person's role in an organisation (and, for experts, in a team).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Membership {
+    /// Its id (a FHIR `PractitionerRole`).
+    pub id: Uuid,
     /// The person.
     pub person_id: Uuid,
     /// The organisation.

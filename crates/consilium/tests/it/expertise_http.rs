@@ -69,7 +69,9 @@ impl TestApp {
             .find_map(|e| {
                 e["response"]["location"]
                     .as_str()?
-                    .strip_prefix("ServiceRequest/")
+                    .strip_prefix("ServiceRequest/")?
+                    .split("/_history/")
+                    .next()
             })
             .unwrap()
             .to_owned();
@@ -387,14 +389,34 @@ async fn the_expert_side_through_fhir(app: TestApp) {
         format!("/fhir/r4/Binary/{report_id}"),
         format!("/fhir/r4/DocumentReference/{report_id}"),
         format!("/fhir/r4/Communication/{message_id}"),
-        by_case("Communication", "based-on"),
-        by_case("DocumentReference", "related"),
-        by_case("Appointment", "based-on"),
+        format!("/fhir/r4/Task/{case_id}/_history"),
+        format!("/fhir/r4/Task/{case_id}/_history/2"),
     ];
+    // Searches about it find what they find about a request that never was.
+    let searches = |id: &str| {
+        [
+            ("Communication", "based-on"),
+            ("DocumentReference", "related"),
+            ("Appointment", "based-on"),
+            ("Task", "focus"),
+        ]
+        .map(|(kind, param)| format!("/fhir/r4/{kind}?{param}=ServiceRequest/{id}"))
+    };
+    let never = Uuid::now_v7().to_string();
     for (email, token) in [(KARIM, &karim), (PIERRE, &pierre)] {
         for path in &paths {
             let response = app.fhir("GET", path, token, None, None).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{email} {path}");
+        }
+        for (theirs, nothing) in searches(&case_id).iter().zip(searches(&never)) {
+            let found = json_of(app.fhir("GET", theirs, token, None, None).await).await;
+            let empty = json_of(app.fhir("GET", &nothing, token, None, None).await).await;
+            assert_eq!(
+                (found["total"].clone(), found.get("entry")),
+                (json!(0), None),
+                "{email} {theirs}"
+            );
+            assert_eq!(found["total"], empty["total"]);
         }
         let cookie = app.sign_in(email).await;
         for path in [

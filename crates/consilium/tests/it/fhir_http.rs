@@ -212,8 +212,9 @@ async fn a_request_filed_through_fhir(app: TestApp) {
     let service_request = locations
         .iter()
         .find(|l| l.starts_with("ServiceRequest/"))
+        .and_then(|l| l.split("/_history/").next())
         .unwrap()
-        .clone();
+        .to_owned();
     let again = json_of(
         app.fhir("POST", "/fhir/r4", &claire, Some("k-1"), Some(&body))
             .await,

@@ -179,6 +179,7 @@ impl TryFrom<PersonRow> for Person {
 /// A row of `memberships` joined with its organisation and team.
 #[derive(Debug, sqlx::FromRow)]
 pub struct MembershipRow {
+    id: Uuid,
     person_id: Uuid,
     organization_id: Uuid,
     organization_name: String,
@@ -191,6 +192,7 @@ impl TryFrom<MembershipRow> for Membership {
     type Error = StoreError;
     fn try_from(row: MembershipRow) -> Result<Self, StoreError> {
         Ok(Self {
+            id: row.id,
             person_id: row.person_id,
             organization_id: row.organization_id,
             organization_name: NamePart::parse(&row.organization_name)

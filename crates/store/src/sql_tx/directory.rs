@@ -218,7 +218,7 @@ macro_rules! impl_directory_tx {
 
             async fn memberships(&mut self) -> Result<Vec<$crate::Membership>, $crate::StoreError> {
                 let rows: Vec<$crate::rows::MembershipRow> = sqlx::query_as(
-                    "SELECT m.person_id, m.organization_id, o.name AS organization_name, m.role, m.team_id, \
+                    "SELECT m.id, m.person_id, m.organization_id, o.name AS organization_name, m.role, m.team_id, \
                             t.specialty_code \
                      FROM memberships m \
                      JOIN organizations o ON o.id = m.organization_id \

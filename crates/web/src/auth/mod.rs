@@ -67,6 +67,8 @@ pub enum NotSignedIn {
     Page,
     /// An API route: 401 with a stable code.
     Api,
+    /// A FHIR route: 401 with an `OperationOutcome`.
+    Fhir,
     /// The store failed.
     Store(WebError),
 }
@@ -84,6 +86,22 @@ impl IntoResponse for NotSignedIn {
                 })),
             )
                 .into_response(),
+            Self::Fhir => {
+                let outcome = consilium_fhir::bundle::outcome(
+                    "error",
+                    "login",
+                    "authentification requise : Authorization: Bearer <jeton> / authentication required",
+                );
+                (
+                    StatusCode::UNAUTHORIZED,
+                    [
+                        (header::WWW_AUTHENTICATE, "Bearer"),
+                        (header::CONTENT_TYPE, "application/fhir+json"),
+                    ],
+                    outcome.to_string(),
+                )
+                    .into_response()
+            }
             Self::Store(err) => err.into_response(),
         }
     }
@@ -96,10 +114,17 @@ impl FromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // An entry of a FHIR batch acts as the caller who sent the batch,
+        // authenticated already (extensions never come from the client).
+        if let Some(signed_in) = parts.extensions.get::<Self>() {
+            return Ok(signed_in.clone());
+        }
         let client = client_info(parts);
         let now = state.clock.now();
         let denied = || {
-            if is_api(parts) {
+            if parts.uri.path().starts_with("/fhir/") {
+                NotSignedIn::Fhir
+            } else if is_api(parts) {
                 NotSignedIn::Api
             } else {
                 NotSignedIn::Page

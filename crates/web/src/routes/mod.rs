@@ -42,33 +42,8 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .layer(DefaultBodyLimit::max(upload_body_limit));
     Router::new()
         .merge(uploads)
+        .merge(fhir::routes(upload_body_limit))
         .route("/files/{id}/vignette", get(files::thumbnail::show))
-        .route("/fhir/r4/Binary/{id}", get(fhir::binary::show))
-        .route(
-            "/fhir/r4",
-            post(fhir::transaction::submit).layer(DefaultBodyLimit::max(upload_body_limit)),
-        )
-        .route("/fhir/r4/metadata", get(fhir::metadata::show))
-        .route("/fhir/r4/Task", get(fhir::expertise::search_tasks))
-        .route(
-            "/fhir/r4/Task/{id}",
-            get(fhir::read::task)
-                .put(fhir::expertise::put_task)
-                .patch(fhir::expertise::patch_task),
-        )
-        .route(
-            "/fhir/r4/Communication",
-            get(fhir::expertise::search_communications).post(fhir::expertise::post_communication),
-        )
-        .route(
-            "/fhir/r4/DocumentReference",
-            get(fhir::expertise::search_documents),
-        )
-        .route(
-            "/fhir/r4/Appointment",
-            get(fhir::expertise::search_appointments),
-        )
-        .route("/fhir/r4/{resource_type}/{id}", get(fhir::read::show))
         .route("/", get(home::show))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

@@ -1,99 +1,163 @@
-//! FHIR R4 at `/fhir/r4`: the request filed by transaction, read back as
-//! `ServiceRequest`, `Task`, `QuestionnaireResponse`, `Patient`, `Media` and
-//! `Binary`, under the same access policy and audit as the pages.
+//! FHIR R4 at `/fhir/r4`: read, vread, history, search (GET and POST),
+//! create, update and patch, batch and transaction, for the resource types
+//! of [`consilium_fhir::search::registry`]. Every interaction goes through
+//! [`repo::Repo`], which reads through the store's access policy and audit:
+//! what the caller may not read does not exist for them.
 
+pub mod batch;
 pub mod binary;
-pub mod expertise;
+pub mod create;
+pub mod history;
 pub mod metadata;
+pub mod prefer;
 pub mod read;
+pub mod repo;
+pub mod search;
 pub mod transaction;
+pub mod update;
 
 use axum::{
-    http::{StatusCode, header},
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
+    routing::{get, post},
 };
-use consilium_fhir::request::{MediaFacts, RequestFacts, operation_outcome};
+use consilium_fhir::{
+    bundle::{etag, outcome},
+    meta::{last_updated_of, version_of},
+    search::{QueryError, ResourceDef, resource_def},
+};
 use consilium_store::StoreError;
 use serde_json::Value;
-use uuid::Uuid;
 
-use crate::{AppState, WebError, auth::SignedIn};
+use crate::{AppState, WebError};
 
 /// The FHIR media type.
 pub const FHIR_JSON: &str = "application/fhir+json";
 
-/// A resource (or Bundle) as a FHIR response.
-/// A resource with its version as a weak `ETag` (`W/"3"`) when it has one.
-pub fn versioned(status: StatusCode, value: &Value) -> Response {
-    let mut response = resource(status, value);
-    if let Some(version) = value["meta"]["versionId"].as_str()
-        && let Ok(tag) = header::HeaderValue::from_str(&format!("W/\"{version}\""))
-    {
-        response.headers_mut().insert(header::ETAG, tag);
-    }
-    response
+/// The FHIR routes.
+pub fn routes(upload_body_limit: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/fhir/r4",
+            // A transaction may carry photos inline: the uploads' limit.
+            post(batch::submit)
+                .get(search::page)
+                .layer(DefaultBodyLimit::max(upload_body_limit)),
+        )
+        .route("/fhir/r4/metadata", get(metadata::show))
+        .route("/fhir/r4/Binary/{id}", get(binary::show))
+        .route(
+            "/fhir/r4/{resource_type}",
+            get(search::by_get).post(create::submit),
+        )
+        .route("/fhir/r4/{resource_type}/_search", post(search::by_post))
+        .route(
+            "/fhir/r4/{resource_type}/{id}",
+            get(read::show).put(update::put).patch(update::patch),
+        )
+        .route("/fhir/r4/{resource_type}/{id}/_history", get(history::list))
+        .route(
+            "/fhir/r4/{resource_type}/{id}/_history/{version}",
+            get(read::version),
+        )
+        .method_not_allowed_fallback(|| async {
+            FhirError(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "not-supported",
+                "interaction non prise en charge sur cette ressource / interaction not supported"
+                    .into(),
+            )
+        })
 }
 
-/// Refuses with 412 when `If-Match` names another version than `current`.
-pub fn check_if_match(headers: &header::HeaderMap, current: i32) -> Result<(), FhirError> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let wanted = value
-        .to_str()
-        .unwrap_or_default()
-        .trim()
-        .trim_start_matches("W/")
-        .trim_matches('"');
-    if wanted == current.to_string() {
-        return Ok(());
-    }
-    Err(FhirError(
-        StatusCode::PRECONDITION_FAILED,
-        "conflict",
-        format!(
-            "If-Match : la version {wanted} n'est plus la version actuelle ({current}) / version {wanted} is not the current one ({current})"
-        ),
-    ))
+/// The server's FHIR base URL (links, full URLs, references).
+pub fn base_url(state: &AppState) -> String {
+    format!("{}/fhir/r4", state.config.public_url.trim_end_matches('/'))
 }
 
+/// A resource (or Bundle) as a FHIR response, with its version as a weak
+/// `ETag` and its last change as `Last-Modified` when it has them.
 pub fn resource(status: StatusCode, value: &Value) -> Response {
-    (
+    let mut response = (
         status,
         [(header::CONTENT_TYPE, FHIR_JSON)],
         value.to_string(),
     )
-        .into_response()
+        .into_response();
+    version_headers(response.headers_mut(), value);
+    response
 }
 
-/// A FHIR error: its status and an `OperationOutcome`.
+/// `ETag` and `Last-Modified` of a resource.
+pub fn version_headers(headers: &mut HeaderMap, value: &Value) {
+    if let Some(tag) = version_of(value).and_then(|v| HeaderValue::from_str(&etag(v)).ok()) {
+        headers.insert(header::ETAG, tag);
+    }
+    if let Some(modified) =
+        last_updated_of(value).and_then(|at| HeaderValue::from_str(&http_date(at)).ok())
+    {
+        headers.insert(header::LAST_MODIFIED, modified);
+    }
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate).
+pub fn http_date(at: jiff::Timestamp) -> String {
+    at.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// A FHIR error: its status, an `OperationOutcome` issue code and a
+/// sentence (French, then English).
 #[derive(Debug)]
 pub struct FhirError(pub StatusCode, pub &'static str, pub String);
 
 impl IntoResponse for FhirError {
     fn into_response(self) -> Response {
-        resource(self.0, &operation_outcome(self.1, &self.2))
+        resource(self.0, &outcome("error", self.1, &self.2))
     }
 }
 
 impl From<StoreError> for FhirError {
     fn from(err: StoreError) -> Self {
-        let web = WebError::from(err);
+        WebError::from(err).into()
+    }
+}
+
+impl From<consilium_store::expertise::StepError> for FhirError {
+    fn from(err: consilium_store::expertise::StepError) -> Self {
+        WebError::from(err).into()
+    }
+}
+
+impl From<WebError> for FhirError {
+    fn from(web: WebError) -> Self {
         let status = web.status();
         if status.is_server_error() {
             tracing::error!(error = %web, "FHIR request failed");
-            return Self(
-                status,
-                "exception",
-                "erreur interne / internal error".into(),
-            );
+            let text = if status == StatusCode::SERVICE_UNAVAILABLE {
+                "service momentanément indisponible / service unavailable"
+            } else {
+                "erreur interne / internal error"
+            };
+            return Self(status, "exception", text.into());
         }
-        let code = if status == StatusCode::NOT_FOUND {
-            "not-found"
-        } else {
-            "invalid"
+        let code = match (&web, status) {
+            // A move the rules forbid now.
+            (WebError::Step(_), StatusCode::CONFLICT) => "business-rule",
+            (_, StatusCode::NOT_FOUND) => "not-found",
+            (_, StatusCode::FORBIDDEN) => "forbidden",
+            (_, StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED) => "conflict",
+            (_, StatusCode::UNAUTHORIZED) => "login",
+            _ => "invalid",
         };
         Self(status, code, web.to_string())
+    }
+}
+
+impl From<QueryError> for FhirError {
+    fn from(err: QueryError) -> Self {
+        Self(StatusCode::BAD_REQUEST, err.code, err.message)
     }
 }
 
@@ -106,58 +170,37 @@ impl FhirError {
             "ressource introuvable / resource not found".into(),
         )
     }
+
+    /// 400 for bad input.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self(StatusCode::BAD_REQUEST, "invalid", message.into())
+    }
 }
 
-/// Everything the resources of a request are built from, for a caller
-/// allowed to read it.
-pub async fn request_facts(
-    state: &AppState,
-    signed_in: &SignedIn,
-    id: Uuid,
-) -> Result<RequestFacts, FhirError> {
-    let now = state.clock.now();
-    let actor = &signed_in.actor;
-    let case = state.store.case(actor, id, now).await?;
-    let attachments = state.store.attachments(actor, id, now).await?;
-    let team = state
-        .store
-        .teams()
-        .await?
-        .into_iter()
-        .find(|t| t.id == case.parties.team_id)
-        .ok_or_else(FhirError::not_found)?;
-    let questionnaire = state
-        .form(team.specialty.as_str())
-        .map(|f| f.url.clone())
-        .unwrap_or_default();
-    Ok(RequestFacts {
-        id: case.id,
-        reference: case.reference,
-        status: case.status,
-        created_at: case.created_at,
-        submitted_at: case.submitted_at,
-        deadline: case.deadline,
-        consent_at: case.consent_at,
-        patient_id: case.patient.id,
-        requester_id: case.parties.requester_id,
-        team_id: team.id,
-        team_name: team.name.to_string(),
-        specialty: team.specialty,
-        questionnaire,
-        answers: serde_json::from_value(case.answers).unwrap_or_default(),
-        owner_id: case.owner_id,
-        status_reason: case.status_reason,
-        answered: case.answered,
-        revision: case.revision,
-        urgent: case.priority == "urgent",
-        media: attachments
-            .into_iter()
-            .map(|a| MediaFacts {
-                upload_id: a.upload_id,
-                body_site: a.body_site,
-                view: a.photo_kind,
-                content_type: None,
-            })
-            .collect(),
-    })
+/// The definition of a resource type of the path, if it allows `allowed`.
+pub fn resource_type(
+    name: &str,
+    allowed: impl Fn(&ResourceDef) -> bool,
+) -> Result<&'static ResourceDef, FhirError> {
+    match resource_def(name) {
+        Some(def) if allowed(def) => Ok(def),
+        Some(_) => Err(FhirError(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "not-supported",
+            format!(
+                "interaction non prise en charge pour {name} (voir /fhir/r4/metadata) / interaction not supported"
+            ),
+        )),
+        None => Err(FhirError(
+            StatusCode::NOT_FOUND,
+            "not-supported",
+            format!("type de ressource inconnu : {name} / unknown resource type"),
+        )),
+    }
+}
+
+/// A request body as JSON.
+pub fn body_json(body: &[u8]) -> Result<Value, FhirError> {
+    serde_json::from_slice(body)
+        .map_err(|e| FhirError::invalid(format!("JSON invalide / invalid JSON: {e}")))
 }

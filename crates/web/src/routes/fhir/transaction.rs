@@ -1,9 +1,10 @@
-//! `POST /fhir/r4`: a transaction `Bundle` filing one request — the same
-//! store calls as the pages, so the same rules, access policy and audit.
+//! A transaction `Bundle` filing one request (`Patient`,
+//! `QuestionnaireResponse`, `Media`, `ServiceRequest`) — the same store
+//! calls as the pages, so the same rules, access policy and audit. Answers
+//! are checked before anything is written: a refused transaction changes
+//! nothing.
 
 use axum::{
-    body::Bytes,
-    extract::State,
     http::{HeaderMap, StatusCode},
     response::Response,
 };
@@ -18,23 +19,30 @@ use consilium_store::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{FhirError, request_facts, resource};
+use super::{FhirError, repo::Repo, resource};
 use crate::{AppState, SignedIn, routes::files::TusError};
 
 fn invalid(message: impl Into<String>) -> FhirError {
     FhirError(StatusCode::BAD_REQUEST, "invalid", message.into())
 }
 
+/// True when a transaction files a request (it posts a `ServiceRequest`).
+pub fn files_a_request(bundle: &Value) -> bool {
+    bundle["entry"].as_array().is_some_and(|entries| {
+        entries
+            .iter()
+            .any(|e| e["resource"]["resourceType"] == "ServiceRequest")
+    })
+}
+
 /// Files the request and answers a `transaction-response` Bundle.
-pub async fn submit(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    headers: HeaderMap,
-    body: Bytes,
+pub async fn file(
+    state: &AppState,
+    signed_in: &SignedIn,
+    headers: &HeaderMap,
+    bundle: &Value,
 ) -> Result<Response, FhirError> {
-    let bundle: Value = serde_json::from_slice(&body)
-        .map_err(|e| invalid(format!("JSON invalide / invalid JSON: {e}")))?;
-    let input = fhir::parse_transaction(&bundle).map_err(invalid)?;
+    let input = fhir::parse_transaction(bundle).map_err(invalid)?;
     let form = state
         .form(input.specialty.as_str())
         .cloned()
@@ -93,6 +101,7 @@ pub async fn submit(
         urgent,
     };
     let case = state.store.start_request(actor, &new, now).await?;
+    let mut upload_ids = Vec::new();
     if case.status == "draft" {
         state
             .store
@@ -101,8 +110,9 @@ pub async fn submit(
         for item in &media {
             let upload_id = match &item.content {
                 MediaContent::Upload(id) => *id,
-                MediaContent::Inline(data) => inline_upload(&state, &signed_in, data).await?,
+                MediaContent::Inline(data) => inline_upload(state, signed_in, data).await?,
             };
+            upload_ids.push(upload_id);
             let attachment = Attachment {
                 upload_id,
                 item: files_item.clone(),
@@ -126,19 +136,75 @@ pub async fn submit(
             Err(SubmitError::Store(err)) => return Err(err.into()),
         }
     }
-    let facts = request_facts(&state, &signed_in, case.id).await?;
-    let created =
-        |location: String| json!({ "response": { "status": "201 Created", "location": location } });
-    let mut entries = vec![created(format!("Patient/{}", facts.patient_id))];
-    entries.push(created(format!("QuestionnaireResponse/{}", facts.id)));
-    entries.extend(
-        facts
-            .media
-            .iter()
-            .map(|m| created(format!("Media/{}", m.upload_id))),
+    let mut repo = Repo::new(state, signed_in, &["ServiceRequest", "Media"]);
+    let id = case.id.to_string();
+    let read = |resources: Vec<Value>| resources.into_iter().next();
+    let request = read(
+        repo.read_many("ServiceRequest", std::slice::from_ref(&id))
+            .await?,
+    )
+    .ok_or_else(FhirError::not_found)?;
+    let task = read(repo.read_many("Task", std::slice::from_ref(&id)).await?);
+    let answers = read(
+        repo.read_many("QuestionnaireResponse", std::slice::from_ref(&id))
+            .await?,
     );
-    entries.push(created(format!("ServiceRequest/{}", facts.id)));
-    entries.push(created(format!("Task/{}", facts.id)));
+    let patient_id = request["subject"]["reference"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("Patient/"))
+        .unwrap_or_default()
+        .to_owned();
+    let patient = read(repo.read_many("Patient", &[patient_id]).await?);
+    let mut photos: Vec<Value> = repo
+        .read_many(
+            "Media",
+            &upload_ids
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+    if photos.is_empty() {
+        // A retry: the request was filed before, its files in upload order.
+        photos = repo
+            .search(&consilium_fhir::search::SearchQuery::parse(
+                consilium_fhir::search::resource_def("Media").ok_or_else(FhirError::not_found)?,
+                &[("based-on".to_owned(), format!("ServiceRequest/{id}"))],
+                true,
+                repo.base(),
+            )?)
+            .await?;
+    }
+    let created = |resource: Option<Value>| {
+        resource.map(|r| {
+            let mut entry = json!({ "response": {
+                "status": "201 Created",
+                "location": format!("{}/{}/_history/{}", r["resourceType"].as_str().unwrap_or_default(), r["id"].as_str().unwrap_or_default(), r["meta"]["versionId"].as_str().unwrap_or("1")),
+                "etag": consilium_fhir::bundle::etag(r["meta"]["versionId"].as_str().unwrap_or("1")),
+                "lastModified": r["meta"]["lastUpdated"].clone(),
+            } });
+            entry["fullUrl"] = json!(format!("{}/{}/{}", repo.base(), r["resourceType"].as_str().unwrap_or_default(), r["id"].as_str().unwrap_or_default()));
+            entry["resource"] = r;
+            entry
+        })
+    };
+    // One answer per entry, in the order of the request's entries.
+    let mut photos = photos.into_iter();
+    let mut entries: Vec<Value> = Vec::new();
+    let mut task = Some(task);
+    for entry in bundle["entry"].as_array().into_iter().flatten() {
+        let answer = match entry["resource"]["resourceType"].as_str() {
+            Some("Patient") => created(patient.clone()),
+            Some("QuestionnaireResponse") => created(answers.clone()),
+            Some("Media") => created(photos.next()),
+            Some("ServiceRequest") => created(Some(request.clone())),
+            Some("Task") => created(task.take().flatten()),
+            _ => None,
+        };
+        entries.extend(answer);
+    }
+    // The Task the server made comes last when the client did not send one.
+    entries.extend(task.flatten().and_then(|t| created(Some(t))));
     Ok(resource(
         StatusCode::OK,
         &json!({ "resourceType": "Bundle", "type": "transaction-response", "entry": entries }),
