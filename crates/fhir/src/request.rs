@@ -50,8 +50,6 @@ pub struct MediaFacts {
     pub view: Option<String>,
     /// Stored media type.
     pub content_type: String,
-    /// Size in bytes.
-    pub size: i64,
     /// Pixel size, for an image.
     pub dimensions: Option<(i32, i32)>,
     /// When it was uploaded.
@@ -253,7 +251,7 @@ pub fn media(case_id: Uuid, patient_id: Uuid, m: &MediaFacts) -> Value {
         "basedOn": [{ "reference": format!("ServiceRequest/{case_id}") }],
         "subject": { "reference": format!("Patient/{patient_id}") },
         "createdDateTime": m.created_at.to_string(),
-        "content": { "contentType": m.content_type, "url": format!("Binary/{}", m.upload_id), "size": m.size },
+        "content": { "contentType": m.content_type, "url": format!("Binary/{}", m.upload_id) },
     });
     if let Some((width, height)) = m.dimensions {
         resource["width"] = json!(width);

@@ -92,8 +92,6 @@ pub struct RecordFile {
     pub attachment: Attachment,
     /// Its sniffed media type.
     pub media_type: String,
-    /// Its size in bytes.
-    pub size: i64,
     /// Its pixel size, for images.
     pub dimensions: Option<(i32, i32)>,
     /// When its upload began.

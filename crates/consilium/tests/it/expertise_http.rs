@@ -7,124 +7,18 @@
 use axum::{
     body::Body,
     http::{Request, StatusCode, header},
-    response::Response,
 };
-use base64::Engine;
-use consilium_blobs::testdata;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
-use crate::{
-    fhir_http::{bundle, json_of, validate_with_fhir_resources},
-    helpers::{
-        TestApp, body_text,
-        browser_like::{Auth, location},
+use crate::helpers::{
+    TestApp, body_text,
+    browser_like::{Auth, location},
+    fhir::{
+        CELINE, CLAIRE, KARIM, PIERRE, SOPHIE, json_of, status_of, task_put,
+        validate_with_fhir_resources,
     },
 };
-
-const CLAIRE: &str = "claire.martin@demo.test";
-const PIERRE: &str = "pierre.roche@demo.test";
-const SOPHIE: &str = "sophie.lambert@demo.test";
-const KARIM: &str = "karim.benali@demo.test";
-const CELINE: &str = "celine.fournier@demo.test";
-
-impl TestApp {
-    /// A completed tus upload of a small photo, as `token`.
-    pub(crate) async fn photo_upload(&self, token: &str) -> String {
-        let photo = testdata::jpeg_with_gps(640, 480);
-        let created = self
-            .request(
-                Request::post("/files/")
-                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                    .header("tus-resumable", "1.0.0")
-                    .header("upload-length", photo.len().to_string())
-                    .header(header::CONTENT_TYPE, "application/offset+octet-stream")
-                    .body(Body::from(photo))
-                    .unwrap(),
-            )
-            .await;
-        created.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .trim_start_matches("/files/")
-            .to_owned()
-    }
-
-    /// A dermatology request filed through FHIR with two photos; its id and
-    /// the first photo's.
-    pub(crate) async fn file_request(&self, token: &str) -> (String, String) {
-        let binary = self.photo_upload(token).await;
-        let inline =
-            base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));
-        let body = bundle(true, &binary, &inline);
-        let filed = json_of(
-            self.fhir("POST", "/fhir/r4", token, None, Some(&body))
-                .await,
-        )
-        .await;
-        let case_id = filed["entry"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find_map(|e| {
-                e["response"]["location"]
-                    .as_str()?
-                    .strip_prefix("ServiceRequest/")?
-                    .split("/_history/")
-                    .next()
-            })
-            .unwrap()
-            .to_owned();
-        (case_id, binary)
-    }
-
-    /// `PUT` of the Task with a new status.
-    async fn put_status(&self, path: &str, token: &str, status: &str) -> (StatusCode, Value) {
-        let task = task_put(status, json!({}));
-        status_of(self.fhir("PUT", path, token, None, Some(&task)).await).await
-    }
-
-    async fn patch_json(&self, path: &str, token: &str, patch: &Value) -> Response {
-        self.request(
-            Request::patch(path)
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/json-patch+json")
-                .body(Body::from(patch.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn person_id(&self, email: &str) -> Uuid {
-        let email = consilium_domain::Email::parse(email).unwrap();
-        self.store
-            .users()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|u| u.person.email == email)
-            .unwrap()
-            .person
-            .id
-    }
-}
-
-async fn status_of(response: Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let text = body_text(response).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-fn task_put(status: &str, extra: Value) -> Value {
-    let mut task = json!({ "resourceType": "Task", "status": status, "intent": "order" });
-    if let (Some(task), Some(extra)) = (task.as_object_mut(), extra.as_object()) {
-        task.extend(extra.clone());
-    }
-    task
-}
 
 async fn the_expert_side_through_fhir(app: TestApp) {
     let claire = app.bearer(CLAIRE).await;

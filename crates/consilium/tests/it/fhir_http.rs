@@ -1,98 +1,15 @@
 //! The request filed through FHIR, on SQLite and PostgreSQL; every resource
 //! returned is checked by the third-party `fhir.resources` R4B models.
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode, header},
-    response::Response,
-};
+use axum::http::{StatusCode, header};
 use base64::Engine;
 use consilium_blobs::testdata;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::helpers::{TestApp, body_text};
-
-const CLAIRE: &str = "claire.martin@demo.test";
-const PIERRE: &str = "pierre.roche@demo.test";
-
-impl TestApp {
-    pub(crate) async fn fhir(
-        &self,
-        method: &str,
-        path: &str,
-        token: &str,
-        key: Option<&str>,
-        body: Option<&Value>,
-    ) -> Response {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {token}"))
-            .header(header::ACCEPT, "application/fhir+json");
-        if let Some(key) = key {
-            request = request.header("idempotency-key", key);
-        }
-        let body = match body {
-            Some(v) => {
-                request = request.header(header::CONTENT_TYPE, "application/fhir+json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        self.request(request.body(body).unwrap()).await
-    }
-}
-
-pub(crate) fn bundle(with_allergies: bool, binary_id: &str, inline: &str) -> Value {
-    let mut items = vec![
-        json!({ "linkId": "consent", "answer": [{ "valueBoolean": true }] }),
-        json!({ "linkId": "question", "answer": [{ "valueString": "Nævus atypique ?" }] }),
-        json!({ "linkId": "history", "answer": [{ "valueCoding": { "code": "none" } }] }),
-        json!({ "linkId": "treatments", "answer": [{ "valueString": "Lévothyroxine" }] }),
-        json!({ "linkId": "body_site", "answer": [{ "valueString": "Jambe droite" }] }),
-        json!({ "linkId": "duration", "answer": [{ "valueCoding": { "code": "1-6m" } }] }),
-        json!({ "linkId": "evolution", "answer": [{ "valueCoding": { "code": "changing" } }] }),
-        json!({ "linkId": "symptoms", "answer": [{ "valueCoding": { "code": "bleeding" } }, { "valueCoding": { "code": "itch" } }] }),
-        json!({ "linkId": "phototype", "answer": [{ "valueCoding": { "code": "III" } }] }),
-        json!({ "linkId": "skin_cancer_history", "answer": [{ "valueCoding": { "code": "none" } }] }),
-    ];
-    if with_allergies {
-        items.push(
-            json!({ "linkId": "allergies", "answer": [{ "valueCoding": { "code": "none" } }] }),
-        );
-    }
-    let ins = consilium_domain::Ins::from_nir("2860575123456")
-        .unwrap()
-        .to_string();
-    json!({
-        "resourceType": "Bundle",
-        "type": "transaction",
-        "entry": [
-            { "fullUrl": "urn:uuid:patient", "resource": {
-                "resourceType": "Patient",
-                "identifier": [{ "system": "urn:oid:1.2.250.1.213.1.4.8", "value": ins }],
-                "name": [{ "family": "Durand", "given": ["Lucie", "Anne"] }],
-                "gender": "female", "birthDate": "1986-05-12",
-                "meta": { "tag": [{ "system": "https://consilium.health/fhir/CodeSystem/identity-status", "code": "qualifiee" }] }
-            }, "request": { "method": "POST", "url": "Patient" } },
-            { "fullUrl": "urn:uuid:qr", "resource": {
-                "resourceType": "QuestionnaireResponse", "status": "completed", "item": items
-            }, "request": { "method": "POST", "url": "QuestionnaireResponse" } },
-            { "fullUrl": "urn:uuid:media-1", "resource": {
-                "resourceType": "Media", "status": "completed", "content": { "url": format!("Binary/{binary_id}") },
-                "bodySite": { "text": "Jambe droite" }
-            }, "request": { "method": "POST", "url": "Media" } },
-            { "fullUrl": "urn:uuid:media-2", "resource": {
-                "resourceType": "Media", "status": "completed", "content": { "contentType": "image/jpeg", "data": inline }
-            }, "request": { "method": "POST", "url": "Media" } },
-            { "fullUrl": "urn:uuid:sr", "resource": {
-                "resourceType": "ServiceRequest", "status": "active", "intent": "order", "priority": "urgent",
-                "code": { "coding": [{ "system": "http://snomed.info/sct", "code": "394582007" }] },
-                "subject": { "reference": "urn:uuid:patient" }
-            }, "request": { "method": "POST", "url": "ServiceRequest" } }
-        ]
-    })
-}
+use crate::helpers::{
+    TestApp, body_text,
+    fhir::{CLAIRE, PIERRE, bundle, json_of, validate_with_fhir_resources},
+};
 
 async fn case_count(app: &TestApp, token: &str) -> usize {
     let list = body_text(
@@ -108,50 +25,6 @@ async fn case_count(app: &TestApp, token: &str) -> usize {
         .as_array()
         .unwrap()
         .len()
-}
-
-pub(crate) async fn json_of(response: Response) -> Value {
-    serde_json::from_str(&body_text(response).await).unwrap()
-}
-
-/// Checks resources with `tests/fhir/validate.py` (PyPI fhir.resources,
-/// R4B). Required under `CI=true`; skipped with a message elsewhere.
-pub(crate) fn validate_with_fhir_resources(resources: &[Value]) {
-    let dir = tempfile::tempdir().unwrap();
-    let files: Vec<String> = resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let path = dir
-                .path()
-                .join(format!("{i}-{}.json", r["resourceType"].as_str().unwrap()));
-            std::fs::write(&path, r.to_string()).unwrap();
-            path.display().to_string()
-        })
-        .collect();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fhir/validate.py");
-    let required = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    let probe = std::process::Command::new("python3")
-        .args(["-c", "import fhir.resources.R4B"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        assert!(
-            !required,
-            "CI=true but python3 with fhir.resources is missing (pip install fhir.resources)"
-        );
-        eprintln!("SKIPPED: fhir.resources validation (pip install fhir.resources)");
-        return;
-    }
-    let out = std::process::Command::new("python3")
-        .arg(script)
-        .args(&files)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
 }
 
 async fn a_request_filed_through_fhir(app: TestApp) {

@@ -14,7 +14,7 @@ use serde_json::Value;
 use sqlx::Connection;
 
 use crate::{
-    fhir_http::bundle,
+    helpers::fhir::bundle,
     helpers::{
         binary::{Server, http, run},
         postgres::PgDatabase,

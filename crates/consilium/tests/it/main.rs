@@ -30,6 +30,7 @@ mod auth_http;
 mod cli;
 mod expertise_http;
 mod fhir_http;
+mod fhir_snapshots;
 mod helpers;
 mod http;
 mod jobs_cluster;

@@ -94,7 +94,6 @@ pub struct RecordFileRow {
     body_site: Option<String>,
     photo_kind: Option<String>,
     media_type: Option<String>,
-    length: i64,
     width: Option<i32>,
     height: Option<i32>,
     created_at: jiff_sqlx::Timestamp,
@@ -113,7 +112,6 @@ impl TryFrom<RecordFileRow> for (Uuid, crate::records::RecordFile) {
             media_type: row
                 .media_type
                 .ok_or_else(|| StoreError::internal("a complete upload without media type"))?,
-            size: row.length,
             dimensions: row.width.zip(row.height),
             created_at: row.created_at.to_jiff(),
         };

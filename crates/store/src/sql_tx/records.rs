@@ -121,7 +121,7 @@ macro_rules! impl_record_tx {
             ) -> Result<Vec<(uuid::Uuid, $crate::records::RecordFile)>, $crate::StoreError> {
                 let mut q = sqlx::QueryBuilder::<$db>::new(
                     "SELECT a.case_id, a.upload_id, a.item, a.body_site, a.photo_kind, u.media_type, \
-                            u.length, u.width, u.height, u.created_at \
+                            u.width, u.height, u.created_at \
                      FROM case_attachments a JOIN uploads u ON u.id = a.upload_id \
                      WHERE u.state = 'complete' AND ",
                 );

@@ -3,6 +3,7 @@
 
 pub mod binary;
 pub mod browser_like;
+pub mod fhir;
 pub mod postgres;
 pub mod smtp;
 

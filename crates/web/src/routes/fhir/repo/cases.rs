@@ -184,7 +184,6 @@ fn media_facts(f: &consilium_store::records::RecordFile) -> MediaFacts {
         body_site: f.attachment.body_site.clone(),
         view: f.attachment.photo_kind.clone(),
         content_type: f.media_type.clone(),
-        size: f.size,
         dimensions: f.dimensions,
         created_at: f.created_at,
     }
