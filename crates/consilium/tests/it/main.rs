@@ -30,6 +30,8 @@ mod auth_http;
 mod cli;
 mod expertise_http;
 mod fhir_http;
+mod fhir_interactions;
+mod fhir_search;
 mod fhir_snapshots;
 mod helpers;
 mod http;
