@@ -29,6 +29,7 @@ mod audit_cli;
 mod auth_http;
 mod cli;
 mod expertise_http;
+mod fhir_clients;
 mod fhir_http;
 mod fhir_interactions;
 mod fhir_search;

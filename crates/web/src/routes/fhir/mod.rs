@@ -38,14 +38,16 @@ pub const FHIR_JSON: &str = "application/fhir+json";
 
 /// The FHIR routes.
 pub fn routes(upload_body_limit: usize) -> Router<AppState> {
+    // A transaction may carry photos inline: the uploads' limit. Clients
+    // post it to the base with or without a trailing slash.
+    let base = || {
+        post(batch::submit)
+            .get(search::page)
+            .layer(DefaultBodyLimit::max(upload_body_limit))
+    };
     Router::new()
-        .route(
-            "/fhir/r4",
-            // A transaction may carry photos inline: the uploads' limit.
-            post(batch::submit)
-                .get(search::page)
-                .layer(DefaultBodyLimit::max(upload_body_limit)),
-        )
+        .route("/fhir/r4", base())
+        .route("/fhir/r4/", base())
         .route("/fhir/r4/metadata", get(metadata::show))
         .route("/fhir/r4/Binary/{id}", get(binary::show))
         .route(
