@@ -8,7 +8,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use consilium_store::StoreError;
-use serde::Serialize;
 
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -31,12 +30,6 @@ impl From<consilium_store::expertise::StepError> for WebError {
             other => Self::Step(other),
         }
     }
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    code: &'a str,
-    message: String,
 }
 
 impl WebError {
@@ -92,6 +85,10 @@ impl IntoResponse for WebError {
         } else {
             self.to_string()
         };
-        (status, Json(ErrorBody { code, message })).into_response()
+        let body = crate::routes::api::schema::ApiError {
+            code: code.to_owned(),
+            message,
+        };
+        (status, Json(body)).into_response()
     }
 }

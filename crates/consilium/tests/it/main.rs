@@ -28,8 +28,8 @@ macro_rules! on_both_backends {
 mod audit_cli;
 mod auth_http;
 mod cli;
+mod clients;
 mod expertise_http;
-mod fhir_clients;
 mod fhir_http;
 mod fhir_interactions;
 mod fhir_search;

@@ -2,7 +2,7 @@
 
 mod account;
 mod admin;
-mod api;
+pub(crate) mod api;
 mod assets;
 mod audit;
 pub(crate) mod cases;
@@ -115,6 +115,7 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         )
         .route("/journal", get(audit::list))
         .route("/api/me", get(api::me::show))
+        .route("/api/openapi.json", get(api::openapi::show))
         .route("/api/cases", get(api::cases::list))
         .route("/api/cases/{id}", get(api::cases::show))
         .fallback(not_found::show)

@@ -16,6 +16,30 @@ use super::{
 use crate::{AppState, SignedIn};
 
 /// Creates the upload and answers `201` with its `Location`.
+#[utoipa::path(
+    post,
+    path = "/files/",
+    operation_id = "upload_create",
+    tag = "uploads",
+    params(
+        ("Tus-Resumable" = inline(crate::routes::api::schema::TusVersion), Header, description = "The protocol version (required)"),
+        ("Upload-Length" = u64, Header, description = "The file's size in bytes (required)"),
+        ("Upload-Metadata" = Option<String>, Header, description = "key base64,… (filename, filetype, body_site, photo_kind)"),
+        ("Upload-Checksum" = Option<String>, Header, description = "sha1|sha256 base64, of the bytes sent with the creation"),
+    ),
+    request_body(content = Option<crate::routes::api::schema::Bytes>, content_type = "application/offset+octet-stream", description = "The first bytes (creation-with-upload)"),
+    responses(
+        (status = 201, description = "Created", headers(("Location" = String, description = "/files/{id}"), ("Upload-Offset" = u64))),
+        (status = 400, description = "A header is missing or malformed", body = String, content_type = "text/plain"),
+        (status = 401, description = "No valid token or session", body = crate::routes::api::schema::ApiError),
+        (status = 404, description = "The caller cannot upload (no requesting role)", body = String, content_type = "text/plain"),
+        (status = 412, description = "Tus-Resumable is not 1.0.0", body = String, content_type = "text/plain"),
+        (status = 413, description = "Larger than Tus-Max-Size", body = String, content_type = "text/plain"),
+        (status = 422, description = "The file was refused (type, pixels)", body = String, content_type = "text/plain"),
+        (status = 460, description = "Checksum mismatch", body = String, content_type = "text/plain"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     signed_in: SignedIn,

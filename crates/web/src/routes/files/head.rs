@@ -10,6 +10,20 @@ use super::{TusError, check_version, progress_headers, upload_id};
 use crate::{AppState, SignedIn};
 
 /// The server's offset, never cached.
+#[utoipa::path(
+    head,
+    path = "/files/{id}",
+    operation_id = "upload_offset",
+    tag = "uploads",
+    params(("id" = uuid::Uuid, Path, description = "The upload"), ("Tus-Resumable" = inline(crate::routes::api::schema::TusVersion), Header, description = "The protocol version (required)")),
+    responses(
+        (status = 200, description = "Where it stands", headers(("Upload-Offset" = u64), ("Upload-Length" = u64), ("Upload-Expires" = String))),
+        (status = 401, description = "No valid token or session"),
+        (status = 404, description = "No such upload of the caller's"),
+        (status = 412, description = "Tus-Resumable is not 1.0.0"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn show(
     State(state): State<AppState>,
     signed_in: SignedIn,

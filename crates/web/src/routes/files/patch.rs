@@ -45,6 +45,33 @@ pub fn verify_checksum(headers: &HeaderMap, body: &[u8]) -> Result<(), TusError>
 }
 
 /// Appends the body at `Upload-Offset`; answers `204` with the new offset.
+#[utoipa::path(
+    patch,
+    path = "/files/{id}",
+    operation_id = "upload_append",
+    tag = "uploads",
+    params(
+        ("id" = uuid::Uuid, Path, description = "The upload"),
+        ("Tus-Resumable" = inline(crate::routes::api::schema::TusVersion), Header, description = "The protocol version (required)"),
+        ("Upload-Offset" = u64, Header, description = "Where these bytes start: the server's offset (required)"),
+        ("Upload-Checksum" = Option<String>, Header, description = "sha1|sha256 base64 of these bytes"),
+    ),
+    request_body(content = crate::routes::api::schema::Bytes, content_type = "application/offset+octet-stream"),
+    responses(
+        (status = 204, description = "Stored", headers(("Upload-Offset" = u64))),
+        (status = 400, description = "A header is missing or malformed", body = String, content_type = "text/plain"),
+        (status = 401, description = "No valid token or session", body = crate::routes::api::schema::ApiError),
+        (status = 403, description = "The upload is complete or refused", body = String, content_type = "text/plain"),
+        (status = 404, description = "No such upload of the caller's", body = String, content_type = "text/plain"),
+        (status = 409, description = "Upload-Offset is not the server's", body = String, content_type = "text/plain"),
+        (status = 412, description = "Tus-Resumable is not 1.0.0", body = String, content_type = "text/plain"),
+        (status = 413, description = "More bytes than Upload-Length", body = String, content_type = "text/plain"),
+        (status = 415, description = "Content-Type is not application/offset+octet-stream", body = String, content_type = "text/plain"),
+        (status = 422, description = "The file was refused (type, pixels)", body = String, content_type = "text/plain"),
+        (status = 460, description = "Checksum mismatch", body = String, content_type = "text/plain"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     signed_in: SignedIn,
