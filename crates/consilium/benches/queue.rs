@@ -1,7 +1,8 @@
 //! The team queue under load: 100,000 requests in the database (a fifth of
-//! them open), then the expert's queue page and the FHIR `Task` search,
-//! timed in-process through the real router (handler, SQL, rendering), on
-//! SQLite and on PostgreSQL.
+//! them open), then the expert's queue page and FHIR searches (`Task`,
+//! `ServiceRequest` with includes, one the search engine filters), timed
+//! in-process through the real router (handler, SQL, rendering), on SQLite
+//! and on PostgreSQL.
 //!
 //! `cargo bench -p consilium --bench queue` (PostgreSQL from
 //! `CONSILIUM_TEST_DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/test`;
@@ -195,12 +196,33 @@ async fn measure(backend: &str, store: Store, router: axum::Router) {
             .unwrap()
     })
     .await;
-    time("FHIR  GET /fhir/r4/Task (all open, 100)", &router, || {
-        Request::get("/fhir/r4/Task?_count=100")
-            .header(header::AUTHORIZATION, &bearer)
-            .body(Body::empty())
-            .unwrap()
-    })
+    let fhir = |path: &'static str| {
+        let bearer = bearer.clone();
+        move || {
+            Request::get(path)
+                .header(header::AUTHORIZATION, &bearer)
+                .body(Body::empty())
+                .unwrap()
+        }
+    };
+    time(
+        "FHIR  GET /fhir/r4/Task (every Task, 100)",
+        &router,
+        fhir("/fhir/r4/Task?_count=100"),
+    )
+    .await;
+    time(
+        "FHIR  GET /fhir/r4/ServiceRequest+Task (50)",
+        &router,
+        fhir("/fhir/r4/ServiceRequest?_count=50&_include=ServiceRequest:subject&_revinclude=Task:focus"),
+    )
+    .await;
+    // A filter the database cannot apply: the engine reads the candidates.
+    time(
+        "FHIR  GET /fhir/r4/Task?_lastUpdated (engine)",
+        &router,
+        fhir("/fhir/r4/Task?status=requested&_lastUpdated=ge2026-01-01&_count=100"),
+    )
     .await;
 }
 

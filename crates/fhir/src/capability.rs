@@ -11,7 +11,11 @@ fn interactions(r: &ResourceDef) -> Vec<Value> {
     let i = r.interactions;
     let mut codes = Vec::new();
     if i.read {
-        codes.extend(["read", "vread"]);
+        codes.push("read");
+    }
+    // A Binary is its bytes: no versions to read.
+    if i.read && r.name != "Binary" {
+        codes.push("vread");
     }
     if i.update {
         codes.extend(["update", "patch"]);

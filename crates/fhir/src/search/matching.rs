@@ -10,7 +10,7 @@ use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 use super::{
     dates::{TimeSpan, parse_span},
-    query::{Filter, Modifier, Prefix, SearchQuery, SortKey, Value, parse_reference},
+    query::{Filter, Modifier, Prefix, SearchQuery, Value, parse_reference},
     registry::{ParamType, SearchParam},
 };
 
@@ -228,15 +228,27 @@ impl SearchQuery {
             .all(|f| filter_matches(resource, f, base, now))
     }
 
-    /// Orders results by the query's sort keys (missing values last).
-    pub fn sort(&self, resources: &mut [Json]) {
-        resources.sort_by(|a, b| {
+    /// Orders results by the query's sort keys (missing values last). Each
+    /// resource's keys are read once, not at every comparison.
+    pub fn sort(&self, resources: &mut Vec<Json>) {
+        let mut keyed: Vec<(Vec<Option<SortValue>>, Json)> = resources
+            .drain(..)
+            .map(|r| {
+                (
+                    self.sort.iter().map(|k| sort_value(&r, k.param)).collect(),
+                    r,
+                )
+            })
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
             self.sort
                 .iter()
-                .map(|key| compare(a, b, key))
+                .zip(a.iter().zip(b))
+                .map(|(key, (x, y))| compare(x.as_ref(), y.as_ref(), key.descending))
                 .find(|o| *o != Ordering::Equal)
                 .unwrap_or(Ordering::Equal)
         });
+        resources.extend(keyed.into_iter().map(|(_, r)| r));
     }
 }
 
@@ -261,10 +273,10 @@ fn sort_value(resource: &Json, param: &SearchParam) -> Option<SortValue> {
     }
 }
 
-fn compare(a: &Json, b: &Json, key: &SortKey) -> Ordering {
-    match (sort_value(a, key.param), sort_value(b, key.param)) {
-        (Some(x), Some(y)) if key.descending => y.cmp(&x),
-        (Some(x), Some(y)) => x.cmp(&y),
+fn compare(a: Option<&SortValue>, b: Option<&SortValue>, descending: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if descending => y.cmp(x),
+        (Some(x), Some(y)) => x.cmp(y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,

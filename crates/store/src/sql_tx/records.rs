@@ -57,6 +57,9 @@ macro_rules! impl_record_tx {
             push_in(q, "c.team_id", &scope.team_ids);
             push_in(q, "c.owner_id", &scope.owner_ids);
             push_in(q, "c.requester_id", &scope.requester_ids);
+            if scope.unowned {
+                q.push(" AND c.owner_id IS NULL");
+            }
             if let Some(objects) = &scope.object_ids {
                 if objects.is_empty() {
                     q.push(" AND 1 = 0");
@@ -98,6 +101,46 @@ macro_rules! impl_record_tx {
 
         #[async_trait::async_trait]
         impl $crate::records::RecordTx for $tx {
+            async fn scoped_case_ids(
+                &mut self,
+                person_id: uuid::Uuid,
+                scope: &$crate::records::CaseScope,
+                order: &[$crate::records::CaseSortKey],
+            ) -> Result<Vec<uuid::Uuid>, $crate::StoreError> {
+                use $crate::records::CaseSort;
+                let mut q = sqlx::QueryBuilder::<$db>::new("SELECT c.id FROM cases c JOIN teams t ON t.id = c.team_id");
+                push_case_scope(&mut q, person_id, scope);
+                // Times compare as Julian days: text of varying precision on
+                // SQLite (migration 0010 gives PostgreSQL the same function).
+                let mut keys: Vec<String> = Vec::new();
+                for key in order {
+                    let direction = if key.descending { " DESC" } else { "" };
+                    match key.by {
+                        CaseSort::Id => keys.push(format!("c.id{direction}")),
+                        CaseSort::Deadline => {
+                            keys.push("c.deadline IS NULL".into());
+                            keys.push(format!("julianday(c.deadline){direction}"));
+                        }
+                        CaseSort::LastUpdated => keys.push(format!(
+                            "COALESCE((SELECT julianday(ev.at) FROM case_events ev WHERE ev.case_id = c.id \
+                             ORDER BY ev.id DESC LIMIT 1), julianday(c.created_at)){direction}"
+                        )),
+                        CaseSort::Submitted => keys.push(format!(
+                            "COALESCE(julianday(c.submitted_at), julianday(c.created_at)){direction}"
+                        )),
+                        CaseSort::Created => keys.push(format!("julianday(c.created_at){direction}")),
+                    }
+                }
+                if !order.iter().any(|k| k.by == CaseSort::Id) {
+                    keys.push("c.id".into());
+                }
+                q.push(" ORDER BY ").push(keys.join(", "));
+                q.build_query_scalar()
+                    .fetch_all(&mut *self.0)
+                    .await
+                    .map_err($crate::rows::db_error)
+            }
+
             async fn scoped_cases(
                 &mut self,
                 person_id: uuid::Uuid,

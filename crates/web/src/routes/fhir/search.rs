@@ -113,8 +113,8 @@ async fn run(
     let base = super::base_url(state);
     let query = SearchQuery::parse(def, pairs, prefer.strict, &base)?;
     let mut repo = Repo::for_search(state, signed_in, &query);
-    let found = repo.search(&query).await?;
-    let total = found.len();
+    let found = repo.search_page(&query, KEPT_RESULTS).await?;
+    let total = found.total;
     let self_url = format!("{base}/{}?{}", def.name, query.to_query_string());
     let mut notes = Vec::new();
     if !query.ignored.is_empty() {
@@ -139,11 +139,6 @@ async fn run(
                 "{total} résultats : seuls les {KEPT_RESULTS} premiers sont paginés, précisez la recherche / only the first {KEPT_RESULTS} are paged"
             ));
         }
-        let ids: Vec<String> = found
-            .iter()
-            .take(KEPT_RESULTS)
-            .filter_map(|r| key_of(r).map(|(_, id)| id.to_owned()))
-            .collect();
         Some(
             state
                 .store
@@ -152,7 +147,7 @@ async fn run(
                     def.name,
                     &query.to_query_string(),
                     total as u64,
-                    ids,
+                    found.ids,
                     state.clock.now(),
                 )
                 .await?,
@@ -160,7 +155,7 @@ async fn run(
     } else {
         None
     };
-    let page: Vec<Value> = found.into_iter().take(count).collect();
+    let page = found.page;
     let bundle = answer(
         &mut repo,
         &query,

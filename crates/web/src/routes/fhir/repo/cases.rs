@@ -140,6 +140,7 @@ pub(super) fn only_case_ids(scope: &CaseScope) -> Option<&[Uuid]> {
         team_ids: None,
         owner_ids: None,
         requester_ids: None,
+        unowned: false,
     } = scope
     else {
         return None;
@@ -147,8 +148,20 @@ pub(super) fn only_case_ids(scope: &CaseScope) -> Option<&[Uuid]> {
     Some(ids)
 }
 
-/// The request's facts at its current version.
-fn request_facts(state: &AppState, r: &CaseRecord) -> RequestFacts {
+/// What of a request a resource shows besides its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// The state only (`Task`).
+    State,
+    /// Its files too (`ServiceRequest.supportingInfo`).
+    Files,
+    /// Its answers too (`QuestionnaireResponse`).
+    Answers,
+}
+
+/// The request's facts at its current version; answers and files are read
+/// only for the resources that show them.
+fn request_facts(state: &AppState, r: &CaseRecord, detail: Detail) -> RequestFacts {
     let case = &r.case;
     RequestFacts {
         id: case.id,
@@ -167,14 +180,20 @@ fn request_facts(state: &AppState, r: &CaseRecord) -> RequestFacts {
             .form(&case.specialty_code)
             .map(|f| f.url.clone())
             .unwrap_or_default(),
-        answers: serde_json::from_value(case.answers.clone()).unwrap_or_default(),
+        answers: match detail {
+            Detail::Answers => serde_json::from_value(case.answers.clone()).unwrap_or_default(),
+            _ => Default::default(),
+        },
         owner_id: case.owner_id,
         status_reason: case.status_reason.clone(),
         answered: case.answered,
         version: case.version,
         updated_at: case.updated_at,
         urgent: case.priority == "urgent",
-        media: r.files.iter().map(media_facts).collect(),
+        media: match detail {
+            Detail::Files => r.files.iter().map(media_facts).collect(),
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -277,9 +296,17 @@ fn appointments(r: &CaseRecord) -> Vec<Value> {
 /// The resources of one type a request makes.
 pub(super) fn resources(state: &AppState, resource_type: &str, r: &CaseRecord) -> Vec<Value> {
     match resource_type {
-        "ServiceRequest" => vec![fhir::service_request(&request_facts(state, r))],
-        "Task" => vec![fhir::task(&request_facts(state, r))],
-        "QuestionnaireResponse" => vec![fhir::questionnaire_response(&request_facts(state, r))],
+        "ServiceRequest" => vec![fhir::service_request(&request_facts(
+            state,
+            r,
+            Detail::Files,
+        ))],
+        "Task" => vec![fhir::task(&request_facts(state, r, Detail::State))],
+        "QuestionnaireResponse" => vec![fhir::questionnaire_response(&request_facts(
+            state,
+            r,
+            Detail::Answers,
+        ))],
         "Media" => r
             .files
             .iter()
@@ -335,7 +362,7 @@ pub(super) fn versions(
     id: &str,
     reader: Uuid,
 ) -> Vec<Value> {
-    let current = request_facts(state, r);
+    let current = request_facts(state, r, Detail::Files);
     let mut versions: Vec<Value> = match resource_type {
         "ServiceRequest" | "Task" if r.case.id.to_string() == id => {
             let make = if resource_type == "Task" {

@@ -9,11 +9,12 @@ mod audit;
 mod cases;
 mod directory;
 mod patients;
+mod plan;
 mod questionnaires;
 
 pub use patients::resource as patient_resource;
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use consilium_fhir::search::SearchQuery;
 use consilium_store::records::{CaseParts, CaseRecord, CaseScope};
@@ -58,6 +59,18 @@ fn source_of(resource_type: &str) -> Option<Source> {
     }
 }
 
+/// What a search found: how many, the ids kept for paging (in order), and
+/// the first page.
+#[derive(Debug)]
+pub struct Found {
+    /// How many matched.
+    pub total: usize,
+    /// The ids of the first matches, in order.
+    pub ids: Vec<String>,
+    /// The first page.
+    pub page: Vec<Value>,
+}
+
 /// Reads resources for one request of one caller.
 #[derive(Debug)]
 pub struct Repo<'a> {
@@ -68,7 +81,7 @@ pub struct Repo<'a> {
     /// The parts of requests this request's resource types need.
     parts: CaseParts,
     /// Requests read so far (all readable by the caller), by id.
-    records: HashMap<Uuid, CaseRecord>,
+    records: HashMap<Uuid, Arc<CaseRecord>>,
     directory: Option<directory::Directory>,
 }
 
@@ -128,6 +141,54 @@ impl<'a> Repo<'a> {
     /// The application.
     pub fn state(&self) -> &'a AppState {
         self.state
+    }
+
+    /// A search's total, the ids of its first `keep` matches and its first
+    /// page. The database answers it alone when it can ([`plan`]).
+    pub async fn search_page(
+        &mut self,
+        query: &SearchQuery,
+        keep: usize,
+    ) -> Result<Found, FhirError> {
+        let count = if query.summary_count { 0 } else { query.count };
+        if let Some(plan) = plan::plan(query) {
+            let page = self
+                .state
+                .store
+                .case_page(
+                    &self.signed_in.actor,
+                    &plan.scope,
+                    &plan.order,
+                    keep,
+                    count,
+                    self.parts,
+                    self.now,
+                )
+                .await?;
+            let resources = page
+                .records
+                .iter()
+                .flat_map(|r| cases::resources(self.state, query.resource.name, r))
+                .collect();
+            for r in page.records {
+                self.records.insert(r.case.id, Arc::new(r));
+            }
+            return Ok(Found {
+                total: usize::try_from(page.total).unwrap_or(usize::MAX),
+                ids: page.ids.iter().map(ToString::to_string).collect(),
+                page: resources,
+            });
+        }
+        let found = self.search(query).await?;
+        Ok(Found {
+            total: found.len(),
+            ids: found
+                .iter()
+                .take(keep)
+                .filter_map(|r| r["id"].as_str().map(str::to_owned))
+                .collect(),
+            page: found.into_iter().take(count).collect(),
+        })
     }
 
     /// Every resource matching `query` that the caller may read, in the
@@ -222,7 +283,7 @@ impl<'a> Repo<'a> {
 
     /// The requests of `scope` the caller may read, kept for the rest of
     /// this request. A scope of requests read already is not read again.
-    async fn load(&mut self, scope: &CaseScope) -> Result<Vec<CaseRecord>, FhirError> {
+    async fn load(&mut self, scope: &CaseScope) -> Result<Vec<Arc<CaseRecord>>, FhirError> {
         if let Some(ids) = cases::only_case_ids(scope)
             && ids.iter().all(|id| self.records.contains_key(id))
         {
@@ -236,15 +297,16 @@ impl<'a> Repo<'a> {
             .store
             .case_records(&self.signed_in.actor, scope, self.parts, self.now)
             .await?;
+        let records: Vec<Arc<CaseRecord>> = records.into_iter().map(Arc::new).collect();
         for r in &records {
-            self.records.insert(r.case.id, r.clone());
+            self.records.insert(r.case.id, Arc::clone(r));
         }
         Ok(records)
     }
 
     /// The requests read so far.
     fn loaded(&self) -> impl Iterator<Item = &CaseRecord> {
-        self.records.values()
+        self.records.values().map(AsRef::as_ref)
     }
 
     async fn directory(&mut self) -> Result<&directory::Directory, FhirError> {
