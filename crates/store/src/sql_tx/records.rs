@@ -31,26 +31,23 @@ macro_rules! impl_record_tx {
         /// colleague with sharing on, a team expert, a centre (or team)
         /// coordinator. Synthetic history is for dashboards only.
         fn push_case_scope(q: &mut sqlx::QueryBuilder<$db>, person: uuid::Uuid, scope: &$crate::records::CaseScope) {
+            // Uncorrelated sub-queries: each runs once, and the teams and
+            // sites they give use the indexes on cases.
             q.push(" WHERE NOT c.synthetic AND (c.requester_id = ").push_bind(person);
-            q.push(
-                " OR c.status <> 'draft' AND (EXISTS (SELECT 1 FROM memberships m JOIN organizations o \
-                   ON o.id = m.organization_id WHERE m.person_id = ",
-            )
-            .push_bind(person)
-            .push(
-                " AND m.role = 'requester' AND m.organization_id = c.site_id AND o.sharing_enabled) \
-                 OR EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = ",
-            )
-            .push_bind(person)
-            .push(
-                " AND m.role = 'expert' AND m.team_id = c.team_id) \
-                 OR EXISTS (SELECT 1 FROM memberships m WHERE m.person_id = ",
-            )
-            .push_bind(person)
-            .push(
-                " AND m.role = 'coordinator' AND m.organization_id = t.organization_id \
-                   AND (m.team_id IS NULL OR m.team_id = c.team_id))))",
-            );
+            q.push(" OR c.status <> 'draft' AND (c.team_id IN (SELECT m.team_id FROM memberships m WHERE m.person_id = ")
+                .push_bind(person)
+                .push(
+                    " AND m.role = 'expert' AND m.team_id IS NOT NULL \
+                     UNION SELECT tt.id FROM teams tt JOIN memberships m ON m.organization_id = tt.organization_id \
+                       AND m.role = 'coordinator' AND (m.team_id IS NULL OR m.team_id = tt.id) WHERE m.person_id = ",
+                )
+                .push_bind(person)
+                .push(
+                    ") OR c.site_id IN (SELECT m.organization_id FROM memberships m JOIN organizations o \
+                       ON o.id = m.organization_id WHERE m.role = 'requester' AND o.sharing_enabled AND m.person_id = ",
+                )
+                .push_bind(person)
+                .push(")))");
             push_in(q, "c.id", &scope.case_ids);
             push_in(q, "c.patient_id", &scope.patient_ids);
             push_in(q, "c.status", &scope.statuses);
