@@ -35,7 +35,7 @@ fn interactions(r: &ResourceDef) -> Vec<Value> {
         .collect()
 }
 
-fn resource(r: &ResourceDef, base: &str) -> Value {
+fn resource(r: &ResourceDef) -> Value {
     let mut entry = json!({
         "type": r.name,
         "documentation": r.documentation,
@@ -53,7 +53,6 @@ fn resource(r: &ResourceDef, base: &str) -> Value {
             r.all_params()
                 .map(|p| json!({
                     "name": p.name,
-                    "definition": format!("{base}/SearchParameter/{}-{}", r.name, p.name),
                     "type": p.kind.code(),
                     "documentation": p.documentation,
                 }))
@@ -98,7 +97,7 @@ pub fn capability_statement(base: &str, software_version: &str) -> Value {
                     "text": "Bearer tokens (RFC 6750)" }],
                 "description": "Authorization: Bearer <token>. Tokens act as one person, are issued by an operator (consilium token create --user EMAIL --ttl 30d), stored hashed, revocable and audited. A signed-in browser session (password and TOTP) works too.",
             },
-            "resource": RESOURCES.iter().map(|r| resource(r, base)).collect::<Vec<_>>(),
+            "resource": RESOURCES.iter().map(|r| resource(r)).collect::<Vec<_>>(),
             "interaction": [
                 { "code": "transaction", "documentation": "Files a request: Patient (or a reference to a known one), QuestionnaireResponse, Media (Binary/{id} of a tus upload, or inline data) and ServiceRequest, all or nothing. A transaction of reads only is answered like a batch; other writes go one per batch entry." },
                 { "code": "batch", "documentation": "Each entry (GET, POST, PUT, PATCH) is processed on its own, with the caller's rights." },
