@@ -4,7 +4,7 @@
 use sqlx::{AssertSqlSafe, Connection};
 
 use crate::helpers::{
-    binary::{Server, http_get_with, run},
+    binary::{Server, http_get_with, postgres_flags, run},
     postgres::PgDatabase,
 };
 
@@ -36,12 +36,7 @@ impl Storage {
     async fn postgres() -> Option<Self> {
         let db = PgDatabase::fresh().await?;
         let dir = tempfile::tempdir().unwrap();
-        let flags = vec![
-            "--database-url".into(),
-            db.url.clone(),
-            "--data-dir".into(),
-            dir.path().display().to_string(),
-        ];
+        let flags = postgres_flags(&db.url, dir.path());
         Some(Self {
             flags,
             sql: Sql::Postgres(db.url.clone()),

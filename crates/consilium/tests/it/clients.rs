@@ -5,7 +5,7 @@
 //! elsewhere a missing one is reported as skipped.
 
 use crate::helpers::{
-    binary::{Server, run, sqlite_flags},
+    binary::{Server, postgres_flags, sqlite_flags, token},
     postgres::PgDatabase,
 };
 
@@ -28,18 +28,6 @@ pub(crate) fn python_has(modules: &[&str]) -> bool {
         eprintln!("SKIPPED: python3 cannot import {modules:?}");
     }
     present
-}
-
-/// A bearer token for a demo account, from the operators' command.
-pub(crate) async fn token(flags: &[String], email: &str) -> String {
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let out = run(&flags, &["token", "create", "--user", email]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 async fn fhirpy_runs_the_whole_flow(flags: Vec<String>) {
@@ -89,12 +77,7 @@ async fn postgres_fhirpy_runs_the_whole_flow() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let flags = vec![
-        "--database-url".into(),
-        db.url.clone(),
-        "--data-dir".into(),
-        dir.path().display().to_string(),
-    ];
+    let flags = postgres_flags(&db.url, dir.path());
     fhirpy_runs_the_whole_flow(flags).await;
     db.drop().await;
 }
@@ -149,12 +132,7 @@ async fn postgres_schemathesis_finds_nothing() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let flags = vec![
-        "--database-url".into(),
-        db.url.clone(),
-        "--data-dir".into(),
-        dir.path().display().to_string(),
-    ];
+    let flags = postgres_flags(&db.url, dir.path());
     schemathesis_finds_nothing(flags).await;
     db.drop().await;
 }

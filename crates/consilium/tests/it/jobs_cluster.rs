@@ -16,7 +16,7 @@ use sqlx::Connection;
 use crate::{
     helpers::fhir::bundle,
     helpers::{
-        binary::{Server, http, run},
+        binary::{Server, http, token},
         postgres::PgDatabase,
         smtp::Smtp,
     },
@@ -30,17 +30,6 @@ fn request_bundle() -> Value {
         entries.retain(|e| e["fullUrl"] != "urn:uuid:media-1");
     }
     body
-}
-
-async fn token(flags: &[String], email: &str) -> String {
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let out = run(&flags, &["token", "create", "--user", email]).await;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 /// Files `count` requests, spread over `nodes`, eight at a time (a burst of

@@ -4,7 +4,7 @@
 use sha2::Digest;
 
 use crate::helpers::{
-    binary::{Server, http, run, sqlite_flags},
+    binary::{Server, http, postgres_flags, sqlite_flags, token},
     postgres::PgDatabase,
 };
 
@@ -22,17 +22,6 @@ fn big_pdf() -> Vec<u8> {
     bytes
 }
 
-async fn token(flags: &[String]) -> String {
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let out = run(
-        &flags,
-        &["token", "create", "--user", "claire.martin@demo.test"],
-    )
-    .await;
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
     headers
         .iter()
@@ -43,7 +32,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
 
 async fn survives_kill_9_mid_upload(flags: Vec<String>) {
     let server = Server::start(&flags, &["--demo"]).await;
-    let auth = format!("Bearer {}", token(&flags).await);
+    let auth = format!("Bearer {}", token(&flags, "claire.martin@demo.test").await);
     let tus = |extra: Vec<(&'static str, String)>| {
         let mut h = vec![
             ("authorization", auth.clone()),
@@ -104,7 +93,7 @@ async fn survives_kill_9_mid_upload(flags: Vec<String>) {
 
 async fn a_pixel_bomb_costs_no_memory(flags: Vec<String>) {
     let server = Server::start(&flags, &["--demo"]).await;
-    let auth = format!("Bearer {}", token(&flags).await);
+    let auth = format!("Bearer {}", token(&flags, "claire.martin@demo.test").await);
     let bomb = consilium_blobs::testdata::png_header_only(20_000, 20_000);
     let headers = vec![
         ("authorization", auth),
@@ -134,12 +123,7 @@ async fn postgres_survives_kill_9_mid_upload() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let flags = vec![
-        "--database-url".into(),
-        db.url.clone(),
-        "--data-dir".into(),
-        dir.path().display().to_string(),
-    ];
+    let flags = postgres_flags(&db.url, dir.path());
     survives_kill_9_mid_upload(flags).await;
     db.drop().await;
 }

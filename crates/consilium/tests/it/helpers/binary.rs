@@ -37,6 +37,28 @@ pub fn sqlite_flags(dir: &Path) -> Vec<String> {
     vec!["--data-dir".into(), dir.display().to_string()]
 }
 
+/// Storage flags for the PostgreSQL database at `url`, blobs in `dir`.
+pub fn postgres_flags(url: &str, dir: &Path) -> Vec<String> {
+    vec![
+        "--database-url".into(),
+        url.to_owned(),
+        "--data-dir".into(),
+        dir.display().to_string(),
+    ]
+}
+
+/// A bearer token for `email`, from the operators' command.
+pub async fn token(flags: &[String], email: &str) -> String {
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let out = run(&flags, &["token", "create", "--user", email]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 /// A running `consilium serve`.
 pub struct Server {
     child: Child,

@@ -334,15 +334,18 @@ impl SearchQuery {
         Ok(true)
     }
 
+    /// The filter on `name`, when it has no modifier.
+    fn plain_filter(&self, name: &str) -> Option<&Filter> {
+        self.filters
+            .iter()
+            .find(|f| f.param.name == name && f.modifier == Modifier::None)
+    }
+
     /// The values of a reference filter on `name` (for narrowing a search
     /// in the database): ids of the given type, or `None` when the filter
     /// is absent or cannot be read that way.
     pub fn reference_ids(&self, name: &str, resource_type: &str) -> Option<Vec<String>> {
-        let filter = self
-            .filters
-            .iter()
-            .find(|f| f.param.name == name && f.modifier == Modifier::None)?;
-        filter
+        self.plain_filter(name)?
             .values
             .iter()
             .map(|v| match v {
@@ -362,11 +365,7 @@ impl SearchQuery {
     /// The codes of a token filter on `name` without system or modifier,
     /// or `None`.
     pub fn token_codes(&self, name: &str) -> Option<Vec<String>> {
-        let filter = self
-            .filters
-            .iter()
-            .find(|f| f.param.name == name && f.modifier == Modifier::None)?;
-        filter
+        self.plain_filter(name)?
             .values
             .iter()
             .map(|v| match v {

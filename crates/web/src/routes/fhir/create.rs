@@ -99,10 +99,7 @@ async fn patient(
     let base = base_url(state);
     let criteria = match &condition {
         Some(text) => {
-            let pairs: Vec<(String, String)> =
-                form_urlencoded::parse(text.trim_start_matches('?').as_bytes())
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
+            let pairs = super::search::pairs(Some(text.trim_start_matches('?')));
             let def = resource_def("Patient").ok_or_else(FhirError::not_found)?;
             let query = SearchQuery::parse(def, &pairs, true, &base)?;
             if query.filters.is_empty() {

@@ -27,7 +27,8 @@ use crate::{AppState, SignedIn};
 /// The most matches kept for paging; beyond, the client is told to narrow.
 pub const KEPT_RESULTS: usize = 10_000;
 
-fn pairs(text: Option<&str>) -> Vec<(String, String)> {
+/// A query string (or form body) as decoded pairs.
+pub fn pairs(text: Option<&str>) -> Vec<(String, String)> {
     form_urlencoded::parse(text.unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()

@@ -54,10 +54,7 @@ pub async fn file(
         })?;
     let actor = &signed_in.actor;
     let now = state.clock.now();
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(|k| k.chars().take(64).collect());
+    let key = super::create::idempotency_key(headers);
     let RequestInput {
         patient,
         specialty,

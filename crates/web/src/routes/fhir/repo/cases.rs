@@ -5,7 +5,7 @@
 
 use consilium_fhir::{
     expertise::{self as fx, AppointmentFacts, MessageFacts, ReportFacts},
-    request::{self as fhir, MediaFacts, PatientIdentity, RequestFacts},
+    request::{self as fhir, MediaFacts, RequestFacts},
     search::SearchQuery,
 };
 use consilium_store::{
@@ -210,16 +210,7 @@ fn media_facts(f: &consilium_store::records::RecordFile) -> MediaFacts {
 
 /// The request's patient.
 pub(super) fn patient(r: &CaseRecord) -> Value {
-    let p = &r.case.patient;
-    let identity = PatientIdentity {
-        ins: p.identity.ins.clone(),
-        family: p.identity.birth_family_name.clone(),
-        given: p.identity.first_names.clone(),
-        birth_date: p.identity.birth_date,
-        sex: p.identity.sex,
-        status: p.identity.identity_status,
-    };
-    fhir::patient(p.id, &identity, p.created_at)
+    super::patients::resource(&r.case.patient)
 }
 
 fn messages(state: &AppState, r: &CaseRecord) -> Vec<Value> {
