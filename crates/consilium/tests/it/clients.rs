@@ -4,10 +4,36 @@
 //! `/api/openapi.json`. With `CI=true` the Python packages must be there;
 //! elsewhere a missing one is reported as skipped.
 
-use crate::helpers::{
-    binary::{Server, postgres_flags, sqlite_flags, token},
-    postgres::PgDatabase,
-};
+use crate::helpers::binary::{Server, token};
+
+/// Runs each named `async fn(flags)` against the binary on SQLite and on
+/// PostgreSQL, as `clients::sqlite::…` and `clients::postgres::…`.
+macro_rules! on_both_storages {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let dir = tempfile::tempdir().unwrap();
+                    super::$name(crate::helpers::binary::sqlite_flags(dir.path())).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = crate::helpers::postgres::PgDatabase::fresh().await else { return };
+                    let dir = tempfile::tempdir().unwrap();
+                    super::$name(crate::helpers::binary::postgres_flags(&db.url, dir.path())).await;
+                    db.drop().await;
+                }
+            )+
+        }
+    };
+}
+
+on_both_storages!(fhirpy_runs_the_whole_flow, schemathesis_finds_nothing);
 
 fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
@@ -65,23 +91,6 @@ async fn fhirpy_runs_the_whole_flow(flags: Vec<String>) {
     assert!(clean);
 }
 
-#[tokio::test]
-async fn sqlite_fhirpy_runs_the_whole_flow() {
-    let dir = tempfile::tempdir().unwrap();
-    fhirpy_runs_the_whole_flow(sqlite_flags(dir.path())).await;
-}
-
-#[tokio::test]
-async fn postgres_fhirpy_runs_the_whole_flow() {
-    let Some(db) = PgDatabase::fresh().await else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let flags = postgres_flags(&db.url, dir.path());
-    fhirpy_runs_the_whole_flow(flags).await;
-    db.drop().await;
-}
-
 /// Schemathesis against `/api/openapi.json`: no server error, no response
 /// outside the document (schema, content type, status, headers). Bounded:
 /// 100 examples an operation, one worker, a fixed seed.
@@ -118,23 +127,6 @@ async fn schemathesis_finds_nothing(flags: Vec<String>) {
     );
     let (clean, _) = server.stop().await;
     assert!(clean);
-}
-
-#[tokio::test]
-async fn sqlite_schemathesis_finds_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    schemathesis_finds_nothing(sqlite_flags(dir.path())).await;
-}
-
-#[tokio::test]
-async fn postgres_schemathesis_finds_nothing() {
-    let Some(db) = PgDatabase::fresh().await else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let flags = postgres_flags(&db.url, dir.path());
-    schemathesis_finds_nothing(flags).await;
-    db.drop().await;
 }
 
 /// The document lists every route a program calls outside FHIR.
