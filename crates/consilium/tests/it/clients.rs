@@ -56,6 +56,18 @@ pub(crate) fn python_has(modules: &[&str]) -> bool {
     present
 }
 
+/// The output of a command that must have succeeded (shown either way).
+fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 async fn fhirpy_runs_the_whole_flow(flags: Vec<String>) {
     if !python_has(&["fhirpy", "fhir.resources.R4B"]) {
         return;
@@ -79,13 +91,7 @@ async fn fhirpy_runs_the_whole_flow(flags: Vec<String>) {
         .output()
         .await
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("resources parsed by fhir.resources"));
     let (clean, _) = server.stop().await;
     assert!(clean);
@@ -114,13 +120,7 @@ async fn schemathesis_finds_nothing(flags: Vec<String>) {
         .output()
         .await
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("Tested: 12"),
         "every operation was exercised"

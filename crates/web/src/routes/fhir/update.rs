@@ -45,10 +45,7 @@ pub async fn put(
         )));
     }
     let mut repo = Repo::new(&state, &signed_in, &["Task"]);
-    let current = repo
-        .read("Task", &id)
-        .await?
-        .ok_or_else(FhirError::not_found)?;
+    let current = current_task(&mut repo, &id).await?;
     apply(&mut repo, &current, &new, &headers).await
 }
 
@@ -63,10 +60,7 @@ pub async fn patch(
     resource_type(&type_name, |d| d.interactions.update)?;
     let change = body_json(&body)?;
     let mut repo = Repo::new(&state, &signed_in, &["Task"]);
-    let current = repo
-        .read("Task", &id)
-        .await?
-        .ok_or_else(FhirError::not_found)?;
+    let current = current_task(&mut repo, &id).await?;
     let mut new = current.clone();
     match change {
         Value::Array(_) => {
@@ -83,6 +77,13 @@ pub async fn patch(
         }
     }
     apply(&mut repo, &current, &new, &headers).await
+}
+
+/// The Task as the caller may read it now (404 otherwise).
+async fn current_task(repo: &mut Repo<'_>, id: &str) -> Result<Value, FhirError> {
+    repo.read("Task", id)
+        .await?
+        .ok_or_else(FhirError::not_found)
 }
 
 fn reference_of(task: &Value, field: &str) -> Option<String> {
