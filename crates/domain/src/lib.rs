@@ -13,6 +13,7 @@ pub mod patient;
 pub mod questionnaire;
 pub mod report;
 pub mod stats;
+pub mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use identifiers::{Email, Finess, IdError, Ins, NamePart, Rpps};

@@ -125,6 +125,11 @@ pub trait DirectoryTx: Send {
     ) -> Result<bool, StoreError>;
     /// The id of the patient with this INS.
     async fn patient_by_ins(&mut self, ins: &Ins) -> Result<Option<Uuid>, StoreError>;
+    /// The patient with this INS, whoever may read them (identity checks only).
+    async fn patient_with_ins(
+        &mut self,
+        ins: &Ins,
+    ) -> Result<Option<crate::cases::PatientView>, StoreError>;
     /// Records that a site knows a patient.
     async fn link_patient_site(
         &mut self,

@@ -27,6 +27,12 @@ pub enum StoreError {
     /// An identifier in the input is invalid.
     #[error(transparent)]
     Id(#[from] IdError),
+    /// A new patient's identity is refused (identity vigilance).
+    #[error(transparent)]
+    Identity(#[from] crate::identity::IdentityRefusal),
+    /// A birth date that cannot be.
+    #[error(transparent)]
+    BirthDate(#[from] consilium_domain::patient::BirthDateError),
     /// A new password breaks the rules.
     #[error(transparent)]
     Password(#[from] PasswordError),
@@ -66,6 +72,8 @@ impl StoreError {
                 | Self::Id(_)
                 | Self::Auth(_)
                 | Self::Password(_)
+                | Self::Identity(_)
+                | Self::BirthDate(_)
         )
     }
 }

@@ -15,6 +15,7 @@ pub mod contract;
 mod directory;
 mod error;
 pub mod expertise;
+pub mod identity;
 pub mod jobs;
 mod model;
 pub mod notifications;

@@ -17,6 +17,7 @@ use crate::{
     auth::Actor,
     cases::{CaseView, NewCase},
     directory::{existing_org, existing_team},
+    identity::resolve_patient,
 };
 
 /// Which patient a request is about.
@@ -24,7 +25,7 @@ use crate::{
 pub enum PatientChoice {
     /// One already known to the site.
     Known(Uuid),
-    /// A new identity (an INS already known is reused).
+    /// A new identity (an INS already known is that patient, if the traits match).
     New(NewPatient),
 }
 
@@ -163,7 +164,14 @@ impl Store {
                 .await?
                 .ok_or_else(|| not_found("équipe", &new.specialty))?,
         };
-        let patient_id = resolve_patient(tx.as_mut(), &new.patient, site_id, now).await?;
+        let patient_id = match resolve_patient(tx.as_mut(), actor, &new.patient, site_id, now).await
+        {
+            Ok(id) => id,
+            Err(err) => {
+                drop(tx);
+                return Err(self.record_identity_refusal(actor, site_id, err, now).await);
+            }
+        };
         let id = Uuid::now_v7();
         let case = NewCase {
             reference: reference(id, now),
@@ -399,48 +407,6 @@ async fn own_draft(tx: &mut dyn Tx, actor: &Actor, case_id: Uuid) -> Result<Case
         .await?
         .filter(|c| c.parties.requester_id == actor.caller.person_id && c.status == "draft")
         .ok_or_else(|| not_found("brouillon", case_id))
-}
-
-pub(crate) async fn resolve_patient(
-    tx: &mut dyn Tx,
-    choice: &PatientChoice,
-    site_id: Uuid,
-    now: Timestamp,
-) -> Result<Uuid, StoreError> {
-    match choice {
-        PatientChoice::Known(id) => {
-            if tx.patient_at_site(*id, site_id).await? {
-                Ok(*id)
-            } else {
-                Err(not_found("patient", id))
-            }
-        }
-        PatientChoice::New(identity) => {
-            let existing = match &identity.ins {
-                Some(ins) => tx.patient_by_ins(ins).await?,
-                None => None,
-            };
-            let id = match existing {
-                Some(id) => id,
-                None => {
-                    let id = Uuid::now_v7();
-                    if tx.insert_patient(id, identity, now).await? {
-                        id
-                    } else {
-                        // A concurrent request added the same INS first: it is that patient.
-                        let ins = identity.ins.as_ref().ok_or_else(|| {
-                            StoreError::internal("patient insert conflicted without an INS")
-                        })?;
-                        tx.patient_by_ins(ins)
-                            .await?
-                            .ok_or_else(|| not_found("patient", ins))?
-                    }
-                }
-            };
-            tx.link_patient_site(id, site_id).await?;
-            Ok(id)
-        }
-    }
 }
 
 /// `TE-2026-4F2A9C`: the year and six characters of the id's random part.

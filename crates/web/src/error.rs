@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use consilium_store::StoreError;
+use consilium_store::{StoreError, identity::IdentityRefusal};
 
 /// What a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -46,8 +46,17 @@ impl WebError {
                 (StatusCode::TOO_MANY_REQUESTS, "locked")
             }
             Self::Store(StoreError::Auth(_)) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            Self::Store(StoreError::Rule(_) | StoreError::Id(_) | StoreError::Password(_)) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+            Self::Store(
+                StoreError::Rule(_)
+                | StoreError::Id(_)
+                | StoreError::Password(_)
+                | StoreError::BirthDate(_),
+            ) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Self::Store(StoreError::Identity(IdentityRefusal::Mismatch { .. })) => {
+                (StatusCode::CONFLICT, "identity_mismatch")
+            }
+            Self::Store(StoreError::Identity(IdentityRefusal::TooManyMismatches)) => {
+                (StatusCode::TOO_MANY_REQUESTS, "identity_locked")
             }
             Self::Store(StoreError::Unavailable(_)) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")

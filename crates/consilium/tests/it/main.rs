@@ -36,6 +36,7 @@ mod fhir_search;
 mod fhir_snapshots;
 mod helpers;
 mod http;
+mod identity_http;
 mod jobs_cluster;
 mod notifications_http;
 mod requests_http;

@@ -4,7 +4,8 @@ use super::{IdError, string_identifier};
 
 /// One part of a person's or organisation's name (given names, family name,
 /// an establishment's name): trimmed, inner whitespace collapsed, 1 to 200
-/// characters, at least one letter, no control characters.
+/// characters, at least one letter, no control or invisible formatting
+/// character (a bidirectional override would show the name reversed).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NamePart(String);
@@ -15,7 +16,7 @@ impl NamePart {
         let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let valid = (1..=200).contains(&value.chars().count())
             && value.chars().any(char::is_alphabetic)
-            && !value.chars().any(char::is_control);
+            && !value.chars().any(crate::text::is_forbidden);
         if !valid {
             return Err(IdError::Format {
                 kind: "nom",
@@ -45,7 +46,14 @@ mod tests {
             NamePart::parse("Lefèvre-Dupont").unwrap().as_str(),
             "Lefèvre-Dupont"
         );
-        for bad in ["", "   ", "123", "a\u{0}b"] {
+        for bad in [
+            "",
+            "   ",
+            "123",
+            "a\u{0}b",
+            "Dupont\u{202e}",
+            "\u{200b}Marie",
+        ] {
             assert!(NamePart::parse(bad).is_err(), "{bad:?}");
         }
         assert!(NamePart::parse(&"é".repeat(201)).is_err());

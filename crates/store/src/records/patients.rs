@@ -13,8 +13,9 @@ use crate::{
 /// What a (conditional) patient creation came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PatientCreation {
-    /// Recorded for the actor's site (an INS already known in the region is
-    /// that patient, now known to the site too).
+    /// Recorded for the actor's site (an INS already known in the region,
+    /// with the same identity traits, is that patient, now known to the
+    /// site too; other traits are refused, see [`crate::identity`]).
     Created(PatientView),
     /// One patient the actor may read already matched the condition.
     Existing(PatientView),
@@ -66,7 +67,14 @@ impl Store {
             }
         }
         let choice = crate::requests::PatientChoice::New(identity.clone());
-        let id = crate::requests::resolve_patient(tx.as_mut(), &choice, site, now).await?;
+        let id =
+            match crate::identity::resolve_patient(tx.as_mut(), actor, &choice, site, now).await {
+                Ok(id) => id,
+                Err(err) => {
+                    drop(tx);
+                    return Err(self.record_identity_refusal(actor, site, err, now).await);
+                }
+            };
         let patient = tx
             .scoped_patients(
                 person,

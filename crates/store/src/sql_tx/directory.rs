@@ -266,6 +266,21 @@ macro_rules! impl_directory_tx {
                     .map_err($crate::rows::db_error)
             }
 
+            async fn patient_with_ins(
+                &mut self,
+                ins: &consilium_domain::Ins,
+            ) -> Result<Option<$crate::cases::PatientView>, $crate::StoreError> {
+                let row: Option<$crate::rows::PatientRow> = sqlx::query_as(
+                    "SELECT id, ins, birth_family_name, first_names, birth_date, sex, identity_status, created_at \
+                     FROM patients WHERE ins = $1",
+                )
+                .bind(ins.as_str())
+                .fetch_optional(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                row.map(TryInto::try_into).transpose()
+            }
+
             async fn link_patient_site(
                 &mut self,
                 patient_id: uuid::Uuid,

@@ -121,13 +121,16 @@ impl TestApp {
             .to_owned()
     }
 
+    /// A small photo in base64, as a `Media` carries it inline.
+    pub(crate) fn inline_photo(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240))
+    }
+
     /// A dermatology request filed through FHIR with two photos; its id and
     /// the first photo's.
     pub(crate) async fn file_request(&self, token: &str) -> (String, String) {
         let binary = self.photo_upload(token).await;
-        let inline =
-            base64::engine::general_purpose::STANDARD.encode(testdata::jpeg_with_gps(320, 240));
-        let body = bundle(true, &binary, &inline);
+        let body = bundle(true, &binary, &self.inline_photo());
         let filed = json_of(
             self.fhir("POST", "/fhir/r4", token, None, Some(&body))
                 .await,

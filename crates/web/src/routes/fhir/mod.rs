@@ -147,6 +147,7 @@ impl From<WebError> for FhirError {
         let code = match (&web, status) {
             // A move the rules forbid now.
             (WebError::Step(_), StatusCode::CONFLICT) => "business-rule",
+            (WebError::Store(StoreError::Identity(_)), _) => "business-rule",
             (_, StatusCode::NOT_FOUND) => "not-found",
             (_, StatusCode::FORBIDDEN) => "forbidden",
             (_, StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED) => "conflict",

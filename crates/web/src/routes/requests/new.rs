@@ -4,6 +4,7 @@ use askama::Template;
 use axum::{
     Form,
     extract::State,
+    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
 use consilium_domain::{
@@ -34,10 +35,12 @@ struct NewRequestPage {
     patients: Vec<PatientView>,
     key: String,
     error: Option<String>,
+    /// What was typed, when the page comes back with an error.
+    typed: NewRequestForm,
 }
 
 /// The posted first step.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct NewRequestForm {
     key: String,
     specialty: String,
@@ -65,6 +68,7 @@ async fn render(
     lang: Lang,
     signed_in: &SignedIn,
     error: Option<String>,
+    typed: Option<&NewRequestForm>,
 ) -> Result<Html<String>, PageError> {
     let patients = state
         .store
@@ -102,6 +106,7 @@ async fn render(
         // One key per form shown: sending it twice gives the same request.
         key: Uuid::now_v7().to_string(),
         error,
+        typed: typed.cloned().unwrap_or_default(),
     };
     Ok(Html(page.render().in_lang(lang)?))
 }
@@ -112,7 +117,7 @@ pub async fn show(
     lang: Lang,
     signed_in: SignedIn,
 ) -> Result<Html<String>, PageError> {
-    render(&state, lang, &signed_in, None).await
+    render(&state, lang, &signed_in, None, None).await
 }
 
 fn new_patient(form: &NewRequestForm) -> Result<NewPatient, String> {
@@ -163,10 +168,12 @@ async fn refused(
     state: &AppState,
     lang: Lang,
     signed_in: &SignedIn,
-    message: &str,
+    typed: &NewRequestForm,
+    (status, message): (StatusCode, &str),
 ) -> Result<Response, PageError> {
-    let html = render(state, lang, signed_in, Some(localized(message, lang))).await?;
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+    let error = Some(localized(message, lang));
+    let html = render(state, lang, signed_in, error, Some(typed)).await?;
+    Ok((status, html).into_response())
 }
 
 /// `POST /demandes`: starts the draft and goes to its questionnaire.
@@ -178,7 +185,10 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     let new = match parse(&form) {
         Ok(new) => new,
-        Err(message) => return refused(&state, lang, &signed_in, &message).await,
+        Err(message) => {
+            let refusal = (StatusCode::UNPROCESSABLE_ENTITY, message.as_str());
+            return refused(&state, lang, &signed_in, &form, refusal).await;
+        }
     };
     match state
         .store
@@ -190,7 +200,14 @@ pub async fn submit(
             what: "équipe", ..
         }) => {
             let message = "Pas d'équipe de cette spécialité au centre choisi (ou sur la route habituelle du site) / no team of this specialty at that centre";
-            refused(&state, lang, &signed_in, message).await
+            let refusal = (StatusCode::UNPROCESSABLE_ENTITY, message);
+            refused(&state, lang, &signed_in, &form, refusal).await
+        }
+        // The identity is refused: the page comes back as typed, with why.
+        Err(err @ (StoreError::Identity(_) | StoreError::BirthDate(_))) => {
+            let message = err.to_string();
+            let status = WebError::from(err).status();
+            refused(&state, lang, &signed_in, &form, (status, &message)).await
         }
         Err(err) => Err(PageError {
             error: WebError::from(err),
