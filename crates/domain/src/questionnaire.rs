@@ -109,6 +109,9 @@ pub enum AnswerError {
     /// An answer of the wrong kind, or to a question that does not exist.
     #[error("réponse invalide pour « {0} » / invalid answer for '{0}'")]
     Invalid(String),
+    /// A file for a question that takes none.
+    #[error("cette demande ne prend pas de pièce « {0} » / this request takes no '{0}' files")]
+    NoSuchAttachment(String),
     /// A text answer over [`MAX_TEXT`] characters.
     #[error(
         "réponse trop longue pour « {0} » (4000 caractères au plus) / answer too long for '{0}'"
@@ -117,6 +120,15 @@ pub enum AnswerError {
 }
 
 impl Form {
+    /// Checks that files may be attached as answers to `link_id`.
+    pub fn takes_files(&self, link_id: &str) -> Result<(), AnswerError> {
+        self.items
+            .iter()
+            .any(|i| i.link_id == link_id && i.item_type == ItemType::Attachment)
+            .then_some(())
+            .ok_or_else(|| AnswerError::NoSuchAttachment(link_id.to_owned()))
+    }
+
     /// The answers as (question, answer) text lines, in the form's order,
     /// options by their display text; consent and files are left out (the
     /// page and the report show them apart).

@@ -30,6 +30,9 @@ pub enum StoreError {
     /// A new patient's identity is refused (identity vigilance).
     #[error(transparent)]
     Identity(#[from] crate::identity::IdentityRefusal),
+    /// An answer the questionnaire does not take.
+    #[error(transparent)]
+    Answer(#[from] consilium_domain::questionnaire::AnswerError),
     /// A birth date that cannot be.
     #[error(transparent)]
     BirthDate(#[from] consilium_domain::patient::BirthDateError),
@@ -74,6 +77,7 @@ impl StoreError {
                 | Self::Password(_)
                 | Self::Identity(_)
                 | Self::BirthDate(_)
+                | Self::Answer(_)
         )
     }
 }

@@ -235,16 +235,25 @@ impl Store {
         tx.commit().await
     }
 
-    /// Attaches one of the actor's completed uploads to their draft.
+    /// Attaches one of the actor's completed uploads to their draft, as the
+    /// answer to one of the file questions of its specialty's form (among
+    /// `forms`); any other question is refused, so a draft always stays
+    /// sendable.
     pub async fn attach_upload(
         &self,
         actor: &Actor,
         case_id: Uuid,
         attachment: &Attachment,
+        forms: &[&Form],
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.backend().begin().await?;
         let case = own_draft(tx.as_mut(), actor, case_id).await?;
+        forms
+            .iter()
+            .find(|f| f.specialty.as_str() == case.specialty_code)
+            .ok_or_else(|| not_found("questionnaire", &case.specialty_code))?
+            .takes_files(&attachment.item)?;
         let upload = tx.upload(attachment.upload_id).await?;
         let usable = upload.is_some_and(|u| {
             u.owner_id == actor.caller.person_id && u.state == crate::uploads::UploadState::Complete

@@ -50,7 +50,8 @@ impl WebError {
                 StoreError::Rule(_)
                 | StoreError::Id(_)
                 | StoreError::Password(_)
-                | StoreError::BirthDate(_),
+                | StoreError::BirthDate(_)
+                | StoreError::Answer(_),
             ) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Self::Store(StoreError::Identity(IdentityRefusal::Mismatch { .. })) => {
                 (StatusCode::CONFLICT, "identity_mismatch")

@@ -30,12 +30,19 @@ impl AppState {
 }
 
 impl AppState {
+    /// Every specialty's form.
+    pub fn all_forms(&self) -> Vec<&consilium_domain::questionnaire::Form> {
+        self.forms.iter().map(|(_, f)| f).collect()
+    }
+}
+
+impl AppState {
     /// What the store needs to (re)make a report.
     pub fn report_kit(&self) -> consilium_store::expertise::ReportKit<'_> {
         consilium_store::expertise::ReportKit {
             blobs: &self.blobs,
             renderer: Arc::clone(&self.reports),
-            forms: self.forms.iter().map(|(_, f)| f).collect(),
+            forms: self.all_forms(),
         }
     }
 }

@@ -35,6 +35,7 @@ mod fhir_interactions;
 mod fhir_search;
 mod fhir_snapshots;
 mod helpers;
+mod hostile_input;
 mod http;
 mod identity_http;
 mod jobs_cluster;

@@ -277,13 +277,26 @@ pub async fn photos_are_attached_from_ones_own_uploads(store: Store) {
         body_site: Some("avant-bras gauche".into()),
         photo_kind: Some("close_up".into()),
     };
+    let form = form();
+    let forms = [&form];
+    // A question the form does not have would make the draft unsendable.
+    let ecg = Attachment {
+        item: "ecg".into(),
+        ..attachment(ids[0])
+    };
+    assert!(matches!(
+        store
+            .attach_upload(&requester, draft.id, &ecg, &forms, now())
+            .await,
+        Err(StoreError::Answer(AnswerError::NoSuchAttachment(_)))
+    ));
     store
-        .attach_upload(&requester, draft.id, &attachment(ids[0]), now())
+        .attach_upload(&requester, draft.id, &attachment(ids[0]), &forms, now())
         .await
         .unwrap();
     assert!(matches!(
         store
-            .attach_upload(&requester, draft.id, &attachment(ids[1]), now())
+            .attach_upload(&requester, draft.id, &attachment(ids[1]), &forms, now())
             .await,
         Err(StoreError::NotFound { .. })
     ));

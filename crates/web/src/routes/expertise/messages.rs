@@ -31,11 +31,8 @@ fn attachments(body: &[u8]) -> Result<Vec<Attachment>, StepError> {
                 .next()
                 .filter(|k| KINDS.contains(k))
                 .map(str::to_owned);
-            let site: String = parts
-                .next()
-                .unwrap_or_default()
+            let site: String = consilium_domain::text::clean_line(parts.next().unwrap_or_default())
                 .chars()
-                .filter(|c| !c.is_control())
                 .take(200)
                 .collect();
             let upload_id = id.ok_or_else(|| StepError::Invalid("pièce jointe invalide".into()))?;

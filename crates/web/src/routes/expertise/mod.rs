@@ -48,10 +48,11 @@ pub fn case_id(raw: &str) -> Option<Uuid> {
     Uuid::parse_str(raw).ok()
 }
 
-/// One field of an urlencoded body (the first occurrence).
+/// One field of an urlencoded body (the first occurrence), without control
+/// or invisible formatting characters.
 pub fn field(body: &[u8], name: &str) -> String {
     form_urlencoded::parse(body)
         .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+        .map(|(_, v)| consilium_domain::text::clean(&v))
         .unwrap_or_default()
 }

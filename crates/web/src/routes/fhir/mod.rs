@@ -202,8 +202,22 @@ pub fn resource_type(
     }
 }
 
-/// A request body as JSON.
+/// A request body as JSON, every string without control or invisible
+/// formatting characters (free text is cleaned at the boundary).
 pub fn body_json(body: &[u8]) -> Result<Value, FhirError> {
-    serde_json::from_slice(body)
-        .map_err(|e| FhirError::invalid(format!("JSON invalide / invalid JSON: {e}")))
+    let mut value = serde_json::from_slice(body)
+        .map_err(|e| FhirError::invalid(format!("JSON invalide / invalid JSON: {e}")))?;
+    clean_strings(&mut value);
+    Ok(value)
+}
+
+fn clean_strings(value: &mut Value) {
+    match value {
+        Value::String(text) if text.chars().any(consilium_domain::text::is_forbidden) => {
+            *text = consilium_domain::text::clean(text);
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_strings),
+        Value::Object(fields) => fields.values_mut().for_each(clean_strings),
+        _ => {}
+    }
 }

@@ -118,7 +118,7 @@ pub async fn file(
             };
             state
                 .store
-                .attach_upload(actor, case.id, &attachment, now)
+                .attach_upload(actor, case.id, &attachment, &state.all_forms(), now)
                 .await?;
         }
         match state.store.submit_request(actor, case.id, &form, now).await {

@@ -142,7 +142,7 @@ fn metadata(headers: &HeaderMap) -> Result<serde_json::Value, TusError> {
         if KEYS.contains(&key) {
             let text: String = String::from_utf8_lossy(&decoded)
                 .chars()
-                .filter(|c| !c.is_control())
+                .filter(|&c| !consilium_domain::text::is_forbidden(c) && c != '\n' && c != '\t')
                 .take(200)
                 .collect();
             map.insert(key.to_owned(), text.into());

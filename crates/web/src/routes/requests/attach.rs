@@ -59,10 +59,8 @@ pub async fn submit(
                 .into(),
         );
     }
-    let body_site: String = form
-        .body_site
+    let body_site: String = consilium_domain::text::clean_line(&form.body_site)
         .chars()
-        .filter(|c| !c.is_control())
         .take(200)
         .collect();
     let attachment = Attachment {
@@ -74,7 +72,13 @@ pub async fn submit(
     let now = state.clock.now();
     if let Err(err) = state
         .store
-        .attach_upload(&signed_in.actor, case_id, &attachment, now)
+        .attach_upload(
+            &signed_in.actor,
+            case_id,
+            &attachment,
+            &state.all_forms(),
+            now,
+        )
         .await
     {
         let web = WebError::from(err);

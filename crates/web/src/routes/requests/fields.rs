@@ -71,7 +71,7 @@ pub fn answers(form: &Form, body: &[u8]) -> Answers {
         pairs
             .iter()
             .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
+            .map(|(_, v)| consilium_domain::text::clean(v).trim().to_owned())
             .filter(|v| !v.is_empty())
             .collect()
     };

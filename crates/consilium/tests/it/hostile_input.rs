@@ -1,0 +1,206 @@
+//! Input an attacker or a copy-paste would send: control characters and
+//! bidirectional overrides in every free-text field are stripped at the
+//! boundary (pages and FHIR), so "(CIM-10 L30.9)" never reads backwards;
+//! files for a question the form does not have are refused when attached.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TestApp, body_text,
+    browser_like::{Auth, location},
+    fhir::{CELINE, CLAIRE, SOPHIE, bundle},
+};
+
+/// Right-to-left override, ESC, NUL, a zero-width space.
+const HOSTILE: [char; 4] = ['\u{202E}', '\u{1b}', '\u{0}', '\u{200B}'];
+
+fn poisoned(text: &str) -> String {
+    format!("{}{text}{}", HOSTILE[0], HOSTILE.iter().collect::<String>())
+}
+
+fn is_clean(text: &str) -> bool {
+    !text.chars().any(|c| HOSTILE.contains(&c))
+}
+
+async fn control_and_bidi_characters_never_reach_a_page_or_a_record(app: TestApp) {
+    let claire = app.bearer(CLAIRE).await;
+    let binary = app.photo_upload(&claire).await;
+    let mut filing = bundle(true, &binary, &app.inline_photo());
+    filing["entry"][1]["resource"]["item"][1]["answer"][0]["valueString"] =
+        json!(poisoned("Nævus atypique ?"));
+    filing["entry"][2]["resource"]["bodySite"]["text"] = json!(poisoned("Jambe droite"));
+    let filed = app
+        .fhir("POST", "/fhir/r4", &claire, None, Some(&filing))
+        .await;
+    assert_eq!(filed.status(), StatusCode::OK);
+    let filed: Value = serde_json::from_str(&body_text(filed).await).unwrap();
+    let case_id = filed["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|e| {
+            e["response"]["location"]
+                .as_str()?
+                .strip_prefix("ServiceRequest/")
+        })
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let sophie = app.sign_in(SOPHIE).await;
+    let case = format!("/dossiers/{case_id}");
+    assert_eq!(
+        location(
+            &app.post_form(&format!("{case}/prise"), Some(&sophie), &[])
+                .await
+        ),
+        case
+    );
+    // A question through FHIR, with the override in it.
+    let sophie_token = app.bearer(SOPHIE).await;
+    let question = json!({
+        "resourceType": "Communication", "status": "completed",
+        "category": [{ "coding": [{ "code": "question" }] }],
+        "basedOn": [{ "reference": format!("ServiceRequest/{case_id}") }],
+        "payload": [{ "contentString": poisoned("Photo de près ?") }]
+    });
+    let asked = app
+        .fhir(
+            "POST",
+            "/fhir/r4/Communication",
+            &sophie_token,
+            None,
+            Some(&question),
+        )
+        .await;
+    assert_eq!(
+        asked.status(),
+        StatusCode::CREATED,
+        "{}",
+        body_text(asked).await
+    );
+    let reply = json!({
+        "resourceType": "Communication", "status": "completed",
+        "category": [{ "coding": [{ "code": "reply" }] }],
+        "basedOn": [{ "reference": format!("ServiceRequest/{case_id}") }],
+        "payload": [{ "contentString": poisoned("Voici la photo") }]
+    });
+    let replied = app
+        .fhir(
+            "POST",
+            "/fhir/r4/Communication",
+            &claire,
+            None,
+            Some(&reply),
+        )
+        .await;
+    assert_eq!(
+        replied.status(),
+        StatusCode::CREATED,
+        "{}",
+        body_text(replied).await
+    );
+
+    let hypothesis = poisoned("Eczéma (CIM-10 L30.9)");
+    let management = poisoned("Dermocorticoïde\r\n2 semaines");
+    let advised = app
+        .post_form(
+            &format!("{case}/avis"),
+            Some(&sophie),
+            &[
+                ("key", "a1"),
+                ("hypothesis", &hypothesis),
+                ("icd10", "L30.9"),
+                ("management", &management),
+                ("visit", "within_week"),
+                ("note", &poisoned("note")),
+            ],
+        )
+        .await;
+    assert_eq!(location(&advised), format!("{case}#avis"));
+    let celine = app.sign_in(CELINE).await;
+    let place = poisoned("Porte 12");
+    let proposed = app
+        .post_form(
+            &format!("{case}/rendez-vous"),
+            Some(&celine),
+            &[
+                ("date", "2026-12-15"),
+                ("time", "10:30"),
+                ("place", &place),
+                ("instructions", ""),
+            ],
+        )
+        .await;
+    assert_eq!(location(&proposed), format!("{case}#rendez-vous"));
+    let page = body_text(app.get_as(&case, Auth::Cookie(&sophie)).await).await;
+    assert!(is_clean(&page), "the case page holds a hostile character");
+    assert!(page.contains("Eczéma (CIM-10 L30.9)") && page.contains("Porte 12"));
+    assert!(page.contains("Nævus atypique ?") && page.contains("Jambe droite"));
+    assert!(page.contains("Photo de près ?") && page.contains("Voici la photo"));
+    for path in [
+        format!("/fhir/r4/QuestionnaireResponse?based-on=ServiceRequest/{case_id}"),
+        format!("/fhir/r4/Communication?based-on=ServiceRequest/{case_id}"),
+        format!("/fhir/r4/Media?based-on=ServiceRequest/{case_id}"),
+        format!("/fhir/r4/Appointment?based-on=ServiceRequest/{case_id}"),
+    ] {
+        let text = body_text(app.fhir("GET", &path, &claire, None, None).await).await;
+        let decoded: Value = serde_json::from_str(&text).unwrap();
+        assert!(is_clean(&decoded.to_string()), "{path}: {text}");
+        assert!(decoded["total"].as_u64().unwrap() >= 1, "{path}");
+    }
+    app.finish().await;
+}
+
+async fn a_file_for_a_question_the_form_lacks_is_refused(app: TestApp) {
+    let cookie = app.sign_in(CLAIRE).await;
+    let claire = app.bearer(CLAIRE).await;
+    let started = app
+        .post_form(
+            "/demandes",
+            Some(&cookie),
+            &[
+                ("key", "k"),
+                ("specialty", "394582007"),
+                ("patient", "new"),
+                ("birth_family_name", "Essai"),
+                ("first_names", "Anne"),
+                ("birth_date", "1970-01-01"),
+                ("sex", "female"),
+                ("identity_status", "provisoire"),
+            ],
+        )
+        .await;
+    let draft = location(&started);
+    let upload = app.photo_upload(&claire).await;
+    let attach = |item: &'static str| {
+        let (app, cookie, draft, upload) = (&app, &cookie, &draft, &upload);
+        async move {
+            app.post_form(
+                &format!("{draft}/pieces"),
+                Some(cookie),
+                &[
+                    ("upload", upload),
+                    ("item", item),
+                    ("body_site", ""),
+                    ("photo_kind", ""),
+                ],
+            )
+            .await
+        }
+    };
+    // Dermatology takes photos, not an ECG: refused, nothing attached.
+    let refused = attach("ecg").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(refused).await.contains("ecg"));
+    assert_eq!(attach("photos").await.status(), StatusCode::OK);
+    app.finish().await;
+}
+
+on_both_backends!(
+    control_and_bidi_characters_never_reach_a_page_or_a_record,
+    a_file_for_a_question_the_form_lacks_is_refused,
+);
