@@ -44,6 +44,8 @@ pub struct Config {
     pub upload_max_bytes: usize,
     /// Largest image, in pixels.
     pub upload_max_pixels: u64,
+    /// Most bytes one person may have in uploads not yet sent with a request.
+    pub upload_quota: u64,
     /// The key that signs the audit chain's head; `audit.key` in the data
     /// directory when unset (created on first use). Nodes sharing a
     /// PostgreSQL database must share this file.
@@ -83,6 +85,7 @@ impl Default for Config {
             blob_keyring_file: None,
             upload_max_bytes: 25 * 1024 * 1024,
             upload_max_pixels: 50_000_000,
+            upload_quota: 256 * 1024 * 1024,
             audit_key_file: None,
             session_idle_timeout: HumanDuration(Duration::from_secs(30 * 60)),
             session_lifetime: HumanDuration(Duration::from_secs(12 * 3600)),
@@ -238,9 +241,12 @@ impl Config {
                 "--blob-url « {url} » : seul file:///chemin est pris en charge pour l'instant / only file:///path is supported for now"
             );
         }
-        if self.upload_max_bytes < 1024 || self.upload_max_pixels < 1_000_000 {
+        if self.upload_max_bytes < 1024
+            || self.upload_max_pixels < 1_000_000
+            || self.upload_quota < self.upload_max_bytes as u64
+        {
             bail!(
-                "upload_max_bytes ≥ 1024 et upload_max_pixels ≥ 1000000 / upload limits too small"
+                "upload_max_bytes ≥ 1024, upload_max_pixels ≥ 1000000 et upload_quota ≥ upload_max_bytes / upload limits too small"
             );
         }
         if let Some(url) = &self.smtp_url

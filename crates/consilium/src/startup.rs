@@ -6,7 +6,7 @@ use std::{future::Future, sync::Arc};
 use anyhow::Context;
 use consilium_blobs::{BlobStore, Keyring, image::Limits};
 use consilium_domain::{Clock, SystemClock};
-use consilium_store::{Store, StoreSettings, auth::AuthSettings};
+use consilium_store::{Store, StoreSettings, auth::AuthSettings, uploads::UploadQuota};
 use consilium_store_postgres::PostgresBackend;
 use consilium_store_sqlite::SqliteBackend;
 use consilium_web::{AppState, WebConfig};
@@ -85,6 +85,10 @@ pub fn app_state(
             upload_limits: Limits {
                 max_bytes: config.upload_max_bytes,
                 max_pixels: config.upload_max_pixels,
+            },
+            upload_quota: UploadQuota {
+                max_bytes: config.upload_quota,
+                ..UploadQuota::default()
             },
         }),
     })

@@ -185,6 +185,12 @@ impl Caller {
         self.organizations_with(&[Role::Coordinator, Role::OrgAdmin])
     }
 
+    /// True when the caller attaches files to requests (photos, documents,
+    /// replies with photos), and so may upload: requesters only.
+    pub fn may_upload(&self) -> bool {
+        self.roles.iter().any(|r| r.role == Role::Requester)
+    }
+
     /// True for a regional admin (directory and statistics, no clinical content).
     pub fn is_regional_admin(&self) -> bool {
         self.roles.iter().any(|r| r.role == Role::RegionalAdmin)

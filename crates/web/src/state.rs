@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub demo: bool,
     /// Size and pixel limits of uploads.
     pub upload_limits: consilium_blobs::image::Limits,
+    /// What one person may have pending in uploads.
+    pub upload_quota: consilium_store::uploads::UploadQuota,
 }
 
 impl AppState {

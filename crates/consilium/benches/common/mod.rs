@@ -45,6 +45,7 @@ pub async fn app(store: Store) -> (axum::Router, tempfile::TempDir) {
             body_limit: 1024 * 1024,
             demo: true,
             upload_limits: Limits::default(),
+            upload_quota: consilium_store::uploads::UploadQuota::default(),
         }),
     };
     (consilium_web::router(state), blob_dir)

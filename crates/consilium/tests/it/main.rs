@@ -43,5 +43,6 @@ mod notifications_http;
 mod requests_http;
 mod stats_http;
 mod store_contract;
+mod upload_limits;
 mod upload_server;
 mod uploads;

@@ -20,7 +20,7 @@ fn b64(bytes: &[u8]) -> String {
 }
 
 impl TestApp {
-    async fn tus(
+    pub(crate) async fn tus(
         &self,
         method: &str,
         path: &str,
@@ -40,7 +40,7 @@ impl TestApp {
     }
 
     /// Creates an upload of `length` bytes; returns its path.
-    async fn create_upload(&self, token: &str, length: usize) -> String {
+    pub(crate) async fn create_upload(&self, token: &str, length: usize) -> String {
         let metadata = format!(
             "filename {},body_site {}",
             b64(b"IMG_0042.jpg"),
@@ -67,7 +67,13 @@ impl TestApp {
             .to_owned()
     }
 
-    async fn patch(&self, token: &str, path: &str, offset: usize, chunk: &[u8]) -> Response {
+    pub(crate) async fn patch(
+        &self,
+        token: &str,
+        path: &str,
+        offset: usize,
+        chunk: &[u8],
+    ) -> Response {
         let headers = [
             ("content-type", "application/offset+octet-stream".to_owned()),
             ("upload-offset", offset.to_string()),
@@ -81,7 +87,7 @@ impl TestApp {
     }
 
     /// Uploads `file` in chunks of `chunk` bytes; returns the upload's path.
-    async fn upload_file(&self, token: &str, file: &[u8], chunk: usize) -> String {
+    pub(crate) async fn upload_file(&self, token: &str, file: &[u8], chunk: usize) -> String {
         let path = self.create_upload(token, file.len()).await;
         for (i, piece) in file.chunks(chunk).enumerate() {
             let patched = self.patch(token, &path, i * chunk, piece).await;

@@ -82,7 +82,13 @@ fn whole_queue() -> QueueFilter {
 pub(super) async fn uploaded_photo(store: &Store, blobs: &BlobStore, owner: &Actor) -> Uuid {
     let photo = testdata::jpeg_with_gps(300, 200);
     let upload = store
-        .create_upload(owner, photo.len() as u64, serde_json::json!({}), now())
+        .create_upload(
+            owner,
+            photo.len() as u64,
+            serde_json::json!({}),
+            crate::uploads::UploadQuota::default(),
+            now(),
+        )
         .await
         .unwrap();
     let incoming = Incoming {

@@ -120,6 +120,43 @@ macro_rules! impl_upload_tx {
                 Ok(())
             }
 
+            async fn pending_uploads(
+                &mut self,
+                owner_id: uuid::Uuid,
+                now: jiff::Timestamp,
+            ) -> Result<$crate::uploads::Pending, $crate::StoreError> {
+                let (files, bytes): (i64, i64) = sqlx::query_as(
+                    "SELECT COUNT(*), CAST(COALESCE(SUM(u.length), 0) AS BIGINT) FROM uploads u \
+                     WHERE u.owner_id = $1 \
+                       AND ((u.state = 'receiving' AND u.expires_at > $2) OR u.state = 'complete') \
+                       AND NOT EXISTS (SELECT 1 FROM case_attachments ca JOIN cases c ON c.id = ca.case_id \
+                                       WHERE ca.upload_id = u.id AND c.status <> 'draft') \
+                       AND NOT EXISTS (SELECT 1 FROM message_attachments ma WHERE ma.upload_id = u.id)",
+                )
+                .bind(owner_id)
+                .bind(jiff_sqlx::Timestamp::from(now))
+                .fetch_one(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                let unsigned = |v: i64| u64::try_from(v).map_err($crate::StoreError::internal);
+                Ok($crate::uploads::Pending {
+                    files: unsigned(files)?,
+                    bytes: unsigned(bytes)?,
+                })
+            }
+
+            async fn upload_in_use(&mut self, upload_id: uuid::Uuid) -> Result<bool, $crate::StoreError> {
+                let used: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM case_attachments WHERE upload_id = $1) \
+                         OR EXISTS (SELECT 1 FROM message_attachments WHERE upload_id = $1)",
+                )
+                .bind(upload_id)
+                .fetch_one(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                Ok(used)
+            }
+
             async fn delete_upload(&mut self, upload_id: uuid::Uuid) -> Result<(), $crate::StoreError> {
                 sqlx::query("DELETE FROM upload_chunks WHERE upload_id = $1")
                     .bind(upload_id)

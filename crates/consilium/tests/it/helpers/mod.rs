@@ -104,6 +104,7 @@ impl TestApp {
                 body_limit: 1024 * 1024,
                 demo: true,
                 upload_limits: Limits::default(),
+                upload_quota: consilium_store::uploads::UploadQuota::default(),
             }),
         };
         Some(Self {

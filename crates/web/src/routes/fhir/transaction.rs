@@ -227,10 +227,16 @@ async fn inline_upload(
     }
     let now = state.clock.now();
     let actor = &signed_in.actor;
+    let tus_error = |e| {
+        let tus = TusError::from(e);
+        FhirError(tus.status(), "invalid", tus.message().to_owned())
+    };
+    let quota = state.config.upload_quota;
     let upload = state
         .store
-        .create_upload(actor, bytes.len() as u64, json!({}), now)
-        .await?;
+        .create_upload(actor, bytes.len() as u64, json!({}), quota, now)
+        .await
+        .map_err(tus_error)?;
     let incoming = Incoming {
         id: upload.id,
         offset: 0,
@@ -240,9 +246,6 @@ async fn inline_upload(
         .store
         .append_upload(actor, &state.blobs, limits, incoming, now)
         .await
-        .map_err(|e| {
-            let tus = TusError::from(e);
-            FhirError(tus.status(), "invalid", tus.message().to_owned())
-        })?;
+        .map_err(tus_error)?;
     Ok(upload.id)
 }

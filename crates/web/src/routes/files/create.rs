@@ -34,7 +34,7 @@ use crate::{AppState, SignedIn};
         (status = 401, description = "No valid token or session", body = crate::routes::api::schema::ApiError),
         (status = 404, description = "The caller cannot upload (no requesting role)", body = String, content_type = "text/plain"),
         (status = 412, description = "Tus-Resumable is not 1.0.0", body = String, content_type = "text/plain"),
-        (status = 413, description = "Larger than Tus-Max-Size", body = String, content_type = "text/plain"),
+        (status = 413, description = "Larger than Tus-Max-Size, or over the caller's quota of pending uploads", body = String, content_type = "text/plain"),
         (status = 422, description = "The file was refused (type, pixels)", body = String, content_type = "text/plain"),
         (status = 460, description = "Checksum mismatch", body = String, content_type = "text/plain"),
     ),
@@ -62,7 +62,13 @@ pub async fn submit(
     let actor = &signed_in.actor;
     let mut upload = state
         .store
-        .create_upload(actor, length, metadata(&headers)?, now)
+        .create_upload(
+            actor,
+            length,
+            metadata(&headers)?,
+            state.config.upload_quota,
+            now,
+        )
         .await?;
     let with_data = headers
         .get(header::CONTENT_TYPE)

@@ -93,7 +93,10 @@ impl From<UploadError> for TusError {
     fn from(err: UploadError) -> Self {
         match err {
             UploadError::OffsetMismatch { .. } => Self(StatusCode::CONFLICT, err.to_string()),
-            UploadError::TooLong => Self(StatusCode::PAYLOAD_TOO_LARGE, err.to_string()),
+            UploadError::TooLong | UploadError::Quota { .. } => {
+                Self(StatusCode::PAYLOAD_TOO_LARGE, err.to_string())
+            }
+            UploadError::InUse => Self(StatusCode::CONFLICT, err.to_string()),
             UploadError::Closed => Self(StatusCode::FORBIDDEN, err.to_string()),
             UploadError::Refused(refusal) => {
                 Self(StatusCode::UNPROCESSABLE_ENTITY, refusal.to_string())

@@ -18,6 +18,9 @@ use crate::{
     auth::Actor,
 };
 
+mod quota;
+pub use quota::{Pending, UploadQuota};
+
 /// How long an unfinished upload is kept.
 pub const UPLOAD_LIFETIME: SignedDuration = SignedDuration::from_hours(24);
 
@@ -132,6 +135,15 @@ pub trait UploadTx: Send {
     async fn refuse_upload(&mut self, upload_id: Uuid, reason: &str) -> Result<(), StoreError>;
     /// Deletes an upload and its chunk rows.
     async fn delete_upload(&mut self, upload_id: Uuid) -> Result<(), StoreError>;
+    /// The owner's uploads still arriving (and not expired) or complete but
+    /// not attached to a sent request.
+    async fn pending_uploads(
+        &mut self,
+        owner_id: Uuid,
+        now: Timestamp,
+    ) -> Result<Pending, StoreError>;
+    /// True when a request or a message holds the upload.
+    async fn upload_in_use(&mut self, upload_id: Uuid) -> Result<bool, StoreError>;
 }
 
 /// Bytes arriving for an upload.
@@ -168,20 +180,39 @@ pub enum UploadError {
     /// The blob store failed.
     #[error("stockage indisponible / storage unavailable: {0}")]
     Blob(#[from] consilium_blobs::BlobError),
+    /// The caller has too much pending already (tus: 413).
+    #[error(
+        "trop de fichiers en attente d'envoi ({files} fichiers, {mb} Mo) : envoyez ou supprimez vos brouillons, ou attendez 24 h / too many files waiting to be sent ({files} files, {mb} MB): send or delete your drafts, or wait 24 h"
+    )]
+    Quota {
+        /// Pending files.
+        files: u64,
+        /// Pending megabytes.
+        mb: u64,
+    },
+    /// Attached to a request or a message: it stays (tus termination: 409).
+    #[error(
+        "fichier joint à une demande : il ne peut plus être supprimé / attached to a request: it cannot be deleted"
+    )]
+    InUse,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl Store {
-    /// Starts an upload of `length` bytes for the actor.
+    /// Starts an upload of `length` bytes for the actor, if their roles
+    /// attach files (anyone else: not found) and it fits their `quota`.
+    /// The check and the insert hold the audit chain's lock, so concurrent
+    /// creations cannot overshoot together. Refusals are audited.
     pub async fn create_upload(
         &self,
         actor: &Actor,
         length: u64,
         metadata: serde_json::Value,
+        quota: UploadQuota,
         now: Timestamp,
-    ) -> Result<Upload, StoreError> {
+    ) -> Result<Upload, UploadError> {
         let upload = Upload {
             id: Uuid::now_v7(),
             owner_id: actor.caller.person_id,
@@ -197,6 +228,32 @@ impl Store {
             refusal: None,
         };
         let mut tx = self.backend().begin().await?;
+        tx.lock_audit_head().await?;
+        let refusal = if !actor.caller.may_upload() {
+            Some(UploadError::Store(StoreError::NotFound {
+                what: "envoi",
+                key: "files".into(),
+            }))
+        } else {
+            let pending = tx.pending_uploads(actor.caller.person_id, now).await?;
+            (!quota.allows(pending, length)).then(|| UploadError::Quota {
+                files: pending.files,
+                mb: pending.bytes.div_ceil(1024 * 1024),
+            })
+        };
+        if let Some(refusal) = refusal {
+            self.audit_upload(
+                tx.as_mut(),
+                actor,
+                upload.id,
+                "upload.create",
+                Outcome::Denied,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(refusal);
+        }
         tx.insert_upload(&upload).await?;
         self.audit_upload(
             tx.as_mut(),
@@ -373,6 +430,9 @@ impl Store {
     ) -> Result<(), UploadError> {
         let upload = self.upload(actor, id, now).await?;
         let mut tx = self.backend().begin().await?;
+        if tx.upload_in_use(id).await? {
+            return Err(UploadError::InUse);
+        }
         let chunks = tx.chunks(id).await?;
         tx.delete_upload(id).await?;
         self.audit_upload(
