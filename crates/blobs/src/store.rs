@@ -9,7 +9,7 @@ use object_store::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::{KeyId, Keyring};
+use crate::{KeyId, Keyring, image::DecodeBudget};
 
 /// What can go wrong with stored objects.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +49,8 @@ pub struct BlobStore {
     keyring: Arc<Keyring>,
     /// For a local folder: where it is, so writes can be flushed to disk.
     local_root: Option<PathBuf>,
+    /// Memory for decoding uploaded images, shared by every upload.
+    decode_budget: DecodeBudget,
 }
 
 impl BlobStore {
@@ -61,7 +63,19 @@ impl BlobStore {
             inner: Arc::new(fs),
             keyring: Arc::new(keyring),
             local_root: Some(root.to_owned()),
+            decode_budget: DecodeBudget::from_system_memory(),
         })
+    }
+
+    /// The same store, decoding images within `budget`.
+    pub fn with_decode_budget(mut self, budget: DecodeBudget) -> Self {
+        self.decode_budget = budget;
+        self
+    }
+
+    /// The memory uploaded images may be decoded in.
+    pub fn decode_budget(&self) -> &DecodeBudget {
+        &self.decode_budget
     }
 
     /// Seals and writes `plaintext` under a new key; durable when it returns.

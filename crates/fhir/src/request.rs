@@ -286,8 +286,13 @@ pub enum PatientInput {
 pub enum MediaContent {
     /// `Binary/{id}`: a completed tus upload.
     Upload(Uuid),
-    /// Inline base64 data.
-    Inline(String),
+    /// Inline base64 data, with the media type the client declared.
+    Inline {
+        /// The base64 text.
+        data: String,
+        /// `Media.content.contentType`.
+        content_type: Option<String>,
+    },
 }
 
 /// A posted `Media`.
@@ -395,7 +400,10 @@ fn parse_media(resource: &Value) -> Result<MediaInput, String> {
             Uuid::parse_str(id).map_err(|_| format!("Media.content.url invalide : {url}"))?,
         )
     } else if let Some(data) = content["data"].as_str() {
-        MediaContent::Inline(data.to_owned())
+        MediaContent::Inline {
+            data: data.to_owned(),
+            content_type: text(&content["contentType"]),
+        }
     } else {
         return Err("Media.content.url (Binary/{id}) ou Media.content.data est requis".into());
     };

@@ -4,13 +4,16 @@
 //! every metadata block (Exif, GPS, XMP, IPTC, comments) is removed, a
 //! thumbnail is made and the photo's sharpness and exposure are scored.
 
+mod budget;
+mod pdf;
 mod quality;
 mod sniff;
 mod strip;
 mod thumbnail;
 
+pub use budget::{DecodeBudget, working_memory};
 pub use quality::{Quality, QualityHint};
-pub use sniff::{Kind, sniff};
+pub use sniff::{Kind, check_declared, sniff};
 
 /// Bounds on what is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +64,30 @@ pub enum ImageError {
         /// The limit, in megapixels.
         max_mp: u64,
     },
-    /// The file is damaged.
-    #[error("fichier illisible ou endommagé / unreadable or damaged file: {0}")]
+    /// The type the client announced is not the file's.
+    #[error(
+        "le fichier annoncé comme « {declared} » est en réalité un fichier {actual} : renvoyez-le tel quel depuis l'appareil / the file announced as '{declared}' is really {actual}: send it as it is from the device"
+    )]
+    TypeMismatch {
+        /// What the client said.
+        declared: String,
+        /// What the file is.
+        actual: &'static str,
+    },
+    /// A PDF that can run code or carries other files.
+    #[error(
+        "PDF avec contenu actif (JavaScript, lancement de programme, formulaire ou fichier joint) : imprimez-le dans un nouveau PDF avant de l'envoyer / PDF with active content (JavaScript, program launch, form or attached file): print it to a new PDF before sending it"
+    )]
+    ActivePdf,
+    /// A password-protected PDF.
+    #[error(
+        "PDF protégé par mot de passe : enregistrez-le sans protection avant de l'envoyer / password-protected PDF: save it without protection before sending it"
+    )]
+    EncryptedPdf,
+    /// The file is damaged. The decoder's words are logged, never shown.
+    #[error(
+        "fichier illisible ou endommagé : renvoyez-le depuis l'appareil / unreadable or damaged file: send it again from the device"
+    )]
     Corrupt(String),
 }
 
@@ -90,6 +115,7 @@ pub fn ingest(bytes: &[u8], limits: Limits) -> Result<Ingested, ImageError> {
     }
     let kind = sniff(bytes)?;
     if kind == Kind::Pdf {
+        pdf::check(bytes)?;
         return Ok(Ingested {
             kind,
             cleaned: bytes.to_vec(),
@@ -117,11 +143,25 @@ pub fn ingest(bytes: &[u8], limits: Limits) -> Result<Ingested, ImageError> {
 }
 
 /// [`ingest`] on a blocking thread, so decoding never stalls the server's
-/// request handling.
-pub async fn ingest_blocking(bytes: Vec<u8>, limits: Limits) -> Result<Ingested, ImageError> {
-    tokio::task::spawn_blocking(move || ingest(&bytes, limits))
-        .await
-        .unwrap_or_else(|e| Err(ImageError::Corrupt(format!("image worker failed: {e}"))))
+/// request handling, once its working memory is reserved from `budget`.
+/// A type the client `declared` that the file is not is refused first.
+pub async fn ingest_blocking(
+    bytes: Vec<u8>,
+    declared: Option<&str>,
+    limits: Limits,
+    budget: &DecodeBudget,
+) -> Result<Ingested, ImageError> {
+    let kind = sniff(&bytes)?;
+    check_declared(kind, declared)?;
+    let needed = working_memory(&bytes, kind, limits);
+    let reserved = budget.reserve(needed).await;
+    let ingested = tokio::task::spawn_blocking(move || ingest(&bytes, limits)).await;
+    drop(reserved);
+    let ingested = ingested.unwrap_or_else(|e| Err(ImageError::Corrupt(e.to_string())));
+    if let Err(ImageError::Corrupt(detail)) = &ingested {
+        tracing::info!(detail, "upload refused as damaged");
+    }
+    ingested
 }
 
 /// Reads the dimensions from the header alone and refuses oversized images

@@ -21,6 +21,15 @@ impl Kind {
         }
     }
 
+    /// What it is, in French words.
+    pub fn name_fr(self) -> &'static str {
+        match self {
+            Self::Jpeg => "JPEG",
+            Self::Png => "PNG",
+            Self::Pdf => "PDF",
+        }
+    }
+
     /// The file extension for downloads.
     pub fn extension(self) -> &'static str {
         match self {
@@ -28,6 +37,37 @@ impl Kind {
             Self::Png => "png",
             Self::Pdf => "pdf",
         }
+    }
+}
+
+/// Refuses a file whose client-declared media type is not its real one
+/// (a JPEG sent as `text/html`). Nothing declared, or the browser's
+/// "unknown" (`application/octet-stream`), passes.
+pub fn check_declared(kind: Kind, declared: Option<&str>) -> Result<(), ImageError> {
+    let Some(declared) = declared
+        .map(|d| {
+            d.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|d| !d.is_empty() && d != "application/octet-stream")
+    else {
+        return Ok(());
+    };
+    let aliases: &[&str] = match kind {
+        Kind::Jpeg => &["image/jpeg", "image/jpg", "image/pjpeg"],
+        Kind::Png => &["image/png", "image/x-png"],
+        Kind::Pdf => &["application/pdf", "application/x-pdf"],
+    };
+    if aliases.contains(&declared.as_str()) {
+        Ok(())
+    } else {
+        Err(ImageError::TypeMismatch {
+            declared,
+            actual: kind.name_fr(),
+        })
     }
 }
 
@@ -77,6 +117,21 @@ mod tests {
         assert_eq!(sniff(b"GIF89a......"), Err(ImageError::Unsupported));
         assert_eq!(sniff(b"<html>"), Err(ImageError::Unsupported));
         assert!(ImageError::Heic.to_string().contains("JPEG"));
+        assert_eq!(check_declared(Kind::Jpeg, None), Ok(()));
+        assert_eq!(check_declared(Kind::Jpeg, Some("image/JPEG")), Ok(()));
+        assert_eq!(
+            check_declared(Kind::Png, Some("application/octet-stream")),
+            Ok(())
+        );
+        assert_eq!(
+            check_declared(Kind::Pdf, Some("application/pdf; x=1")),
+            Ok(())
+        );
+        assert!(matches!(
+            check_declared(Kind::Jpeg, Some("text/html")),
+            Err(ImageError::TypeMismatch { .. })
+        ));
+        assert!(check_declared(Kind::Png, Some("image/jpeg")).is_err());
     }
 
     proptest! {

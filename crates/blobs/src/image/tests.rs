@@ -1,6 +1,6 @@
 use std::io::Cursor;
 
-use image::RgbImage;
+use image::{ImageEncoder, RgbImage};
 
 use super::*;
 use crate::testdata::{blurred, exif_with_gps, jpeg, png_header_only, textured, with_exif};
@@ -59,7 +59,7 @@ fn a_pixel_bomb_is_refused_from_its_header() {
 
 #[test]
 fn types_sizes_and_damage() {
-    let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+    let pdf = &crate::testdata::pdf(&[]);
     let ingested = ingest(pdf, Limits::default()).unwrap();
     assert_eq!(
         (ingested.kind, ingested.thumbnail.is_none()),
@@ -104,4 +104,75 @@ fn blurred_dark_and_sharp_photos_are_told_apart() {
         .quality
         .unwrap();
     assert_eq!(dim.hint(), QualityHint::TooDark, "{dim:?}");
+}
+
+fn png(image: &RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    out
+}
+
+#[test]
+fn nothing_after_the_end_of_the_image_is_kept() {
+    let photo = jpeg(&textured(64, 48));
+    let mut appended = photo.clone();
+    appended.extend_from_slice(b"<html><script>alert(1)</script></html>");
+    appended.extend_from_slice(b"\0\0\0\x18ftypmp42 motion photo video");
+    let cleaned = ingest(&appended, Limits::default()).unwrap().cleaned;
+    assert!(cleaned.ends_with(&[0xFF, 0xD9]));
+    assert!(!cleaned.windows(6).any(|w| w == b"<html>" || w == b"motion"));
+    assert_eq!(cleaned, ingest(&photo, Limits::default()).unwrap().cleaned);
+
+    let picture = png(&textured(40, 30));
+    let mut trailed = picture.clone();
+    trailed.extend_from_slice(b"<html>after IEND</html>");
+    let cleaned = ingest(&trailed, Limits::default()).unwrap().cleaned;
+    assert!(!cleaned.windows(6).any(|w| w == b"<html>"));
+    assert!(cleaned.ends_with(b"IEND\xAE\x42\x60\x82"));
+}
+
+#[test]
+fn private_png_chunks_are_dropped() {
+    let picture = png(&textured(40, 30));
+    let mut with_private = img_parts::png::Png::from_bytes(picture.into()).unwrap();
+    let chunk = img_parts::png::PngChunk::new(*b"prVt", bytes::Bytes::from_static(b"GPS 47.3,5.0"));
+    with_private.chunks_mut().insert(1, chunk);
+    let mut bytes = Vec::new();
+    with_private.encoder().write_to(&mut bytes).unwrap();
+    let cleaned = ingest(&bytes, Limits::default()).unwrap().cleaned;
+    assert!(!cleaned.windows(4).any(|w| w == b"prVt"));
+}
+
+#[test]
+fn a_large_png_is_read_row_by_row_and_scored_like_a_photo() {
+    let sharp = textured(2600, 1950);
+    let fine = ingest(&png(&sharp), Limits::default()).unwrap();
+    assert_eq!(fine.dimensions, Some((2600, 1950)));
+    assert_eq!(
+        fine.quality.unwrap().hint(),
+        QualityHint::Fine,
+        "{:?}",
+        fine.quality
+    );
+    let soft = ingest(&png(&blurred(&sharp, 6)), Limits::default()).unwrap();
+    assert_eq!(
+        soft.quality.unwrap().hint(),
+        QualityHint::Blurred,
+        "{:?}",
+        soft.quality
+    );
+    let thumbnail = image::load_from_memory(&fine.thumbnail.unwrap()).unwrap();
+    assert_eq!((thumbnail.width(), thumbnail.height()), (480, 360));
+    // A black 7000 × 7000 PNG: 143 KB that would decode to 147 MB.
+    let black = crate::testdata::black_png(7000, 7000);
+    assert!(black.len() < 300_000, "{}", black.len());
+    let ingested = ingest(&black, Limits::default()).unwrap();
+    assert_eq!(ingested.quality.unwrap().hint(), QualityHint::TooDark);
 }

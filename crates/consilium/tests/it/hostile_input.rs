@@ -200,7 +200,63 @@ async fn a_file_for_a_question_the_form_lacks_is_refused(app: TestApp) {
     app.finish().await;
 }
 
+async fn files_that_lie_about_their_type_or_can_act_are_refused(app: TestApp) {
+    use base64::Engine;
+    let claire = app.bearer(CLAIRE).await;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let photo = consilium_blobs::testdata::jpeg_with_gps(320, 240);
+    let active = consilium_blobs::testdata::pdf(&[(
+        "OpenAction",
+        "<< /S /JavaScript /JS (app.launchURL('https://evil.example')) >>",
+    )]);
+    let tus = |file: &[u8], declared: &str| {
+        let (app, claire, file) = (&app, &claire, file.to_vec());
+        let headers = vec![
+            ("upload-length", file.len().to_string()),
+            (
+                "upload-metadata",
+                format!("filetype {}", b64(declared.as_bytes())),
+            ),
+            ("content-type", "application/offset+octet-stream".to_owned()),
+        ];
+        async move { app.tus("POST", "/files/", claire, &headers, file).await }
+    };
+    let lying = tus(&photo, "text/html").await;
+    assert_eq!(lying.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(lying).await.contains("text/html"));
+    let scripted = tus(&active, "application/pdf").await;
+    assert_eq!(scripted.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(scripted).await.contains("contenu actif"));
+    assert_eq!(
+        tus(&photo, "image/jpeg").await.status(),
+        StatusCode::CREATED
+    );
+    let plain = consilium_blobs::testdata::pdf(&[]);
+    assert_eq!(
+        tus(&plain, "application/pdf").await.status(),
+        StatusCode::CREATED
+    );
+
+    // Inline in a filing transaction: refused whole, nothing filed.
+    let sent = |cases: Vec<consilium_store::cases::CaseView>| {
+        cases.iter().filter(|c| c.status != "draft").count()
+    };
+    let before = sent(app.store.all_cases_unaudited().await.unwrap());
+    let binary = app.photo_upload(&claire).await;
+    let mut filing = bundle(true, &binary, &b64(&photo));
+    filing["entry"][3]["resource"]["content"]["contentType"] = json!("text/html");
+    let refused = app
+        .fhir("POST", "/fhir/r4", &claire, None, Some(&filing))
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(refused).await.contains("text/html"));
+    let after = sent(app.store.all_cases_unaudited().await.unwrap());
+    assert_eq!(after, before, "no request was sent");
+    app.finish().await;
+}
+
 on_both_backends!(
     control_and_bidi_characters_never_reach_a_page_or_a_record,
     a_file_for_a_question_the_form_lacks_is_refused,
+    files_that_lie_about_their_type_or_can_act_are_refused,
 );

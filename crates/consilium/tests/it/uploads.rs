@@ -327,7 +327,7 @@ async fn bombs_heic_and_creation_with_upload(app: TestApp) {
     let refused = app.patch(&token, &path, 0, &heic).await;
     assert!(body_text(refused).await.contains("HEIC"));
     // creation-with-upload: the whole PDF in the POST.
-    let pdf = b"%PDF-1.7\n% ECG\n%%EOF\n".to_vec();
+    let pdf = testdata::pdf(&[]);
     let headers = [
         ("upload-length", pdf.len().to_string()),
         ("content-type", "application/offset+octet-stream".to_owned()),

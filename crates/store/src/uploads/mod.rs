@@ -363,7 +363,10 @@ impl Store {
             whole.extend_from_slice(&blobs.get(&chunk.blob_key).await?);
         }
         let sha256 = consilium_blobs::sha256_hex(&whole);
-        let ingested = consilium_blobs::image::ingest_blocking(whole, limits).await;
+        let declared = upload.metadata["filetype"].as_str();
+        let ingested =
+            consilium_blobs::image::ingest_blocking(whole, declared, limits, blobs.decode_budget())
+                .await;
         let mut tx = self.backend().begin().await?;
         let outcome = match ingested {
             Ok(ingested) => {

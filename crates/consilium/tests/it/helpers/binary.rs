@@ -157,6 +157,22 @@ impl Server {
         line.split_whitespace().nth(1).unwrap().parse().unwrap()
     }
 
+    /// Resets the process's peak resident memory to its current one
+    /// (Linux `clear_refs`) and returns it, in KB.
+    pub fn reset_peak_rss_kb(&self) -> u64 {
+        let pid = self.child.id().unwrap();
+        std::fs::write(format!("/proc/{pid}/clear_refs"), "5").unwrap();
+        self.rss_kb()
+    }
+
+    /// The process's peak resident memory since start or the last reset, in KB.
+    pub fn peak_rss_kb(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.child.id().unwrap())).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
     /// `GET path` over a real socket: status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
         http_get(&self.addr, path).await

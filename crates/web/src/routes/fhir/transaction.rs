@@ -107,7 +107,9 @@ pub async fn file(
         for item in &media {
             let upload_id = match &item.content {
                 MediaContent::Upload(id) => *id,
-                MediaContent::Inline(data) => inline_upload(state, signed_in, data).await?,
+                MediaContent::Inline { data, content_type } => {
+                    inline_upload(state, signed_in, data, content_type.as_deref()).await?
+                }
             };
             upload_ids.push(upload_id);
             let attachment = Attachment {
@@ -213,6 +215,7 @@ async fn inline_upload(
     state: &AppState,
     signed_in: &SignedIn,
     data: &str,
+    content_type: Option<&str>,
 ) -> Result<Uuid, FhirError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data.trim())
@@ -234,7 +237,13 @@ async fn inline_upload(
     let quota = state.config.upload_quota;
     let upload = state
         .store
-        .create_upload(actor, bytes.len() as u64, json!({}), quota, now)
+        .create_upload(
+            actor,
+            bytes.len() as u64,
+            json!({ "filetype": content_type }),
+            quota,
+            now,
+        )
         .await
         .map_err(tus_error)?;
     let incoming = Incoming {
