@@ -5,6 +5,10 @@ use serde_json::{Value, json};
 
 use crate::meta::{key_of, last_updated_of, version_of};
 
+/// The most entries a batch or transaction Bundle may hold: each is a
+/// request of its own, audited, and a Bundle is answered in one response.
+pub const MAX_ENTRIES: usize = 100;
+
 /// How an entry came into a search result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::search::registry::{RESOURCES, ResourceDef, revincludes};
+use crate::{
+    bundle::MAX_ENTRIES,
+    search::registry::{RESOURCES, ResourceDef, revincludes},
+};
 
 const SECURITY_SERVICE: &str = "http://terminology.hl7.org/CodeSystem/restful-security-service";
 
@@ -99,8 +102,8 @@ pub fn capability_statement(base: &str, software_version: &str) -> Value {
             },
             "resource": RESOURCES.iter().map(|r| resource(r)).collect::<Vec<_>>(),
             "interaction": [
-                { "code": "transaction", "documentation": "Files a request: Patient (or a reference to a known one), QuestionnaireResponse, Media (Binary/{id} of a tus upload, or inline data) and ServiceRequest, all or nothing. A transaction of reads only is answered like a batch; other writes go one per batch entry." },
-                { "code": "batch", "documentation": "Each entry (GET, POST, PUT, PATCH) is processed on its own, with the caller's rights." },
+                { "code": "transaction", "documentation": format!("Files a request: Patient (or a reference to a known one), QuestionnaireResponse, Media (Binary/{{id}} of a tus upload, or inline data) and ServiceRequest, all or nothing. A transaction of reads only is answered like a batch; other writes go one per batch entry. At most {MAX_ENTRIES} entries (more: 413 too-costly).") },
+                { "code": "batch", "documentation": format!("Each entry (GET, POST, PUT, PATCH) is processed on its own, with the caller's rights. At most {MAX_ENTRIES} entries, and no larger than an ordinary request body (more: 413 too-costly).") },
             ],
         }],
     })

@@ -32,6 +32,7 @@ mod clients;
 mod expertise_http;
 mod fhir_http;
 mod fhir_interactions;
+mod fhir_limits;
 mod fhir_search;
 mod fhir_snapshots;
 mod helpers;

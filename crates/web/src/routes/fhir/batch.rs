@@ -4,6 +4,13 @@
 //! files a request is all or nothing ([`super::transaction`]); one that only
 //! reads, or holds a single entry, is processed like a batch; any other is
 //! refused, since its writes could not be made atomic.
+//!
+//! A Bundle holds at most [`MAX_ENTRIES`] entries, and only the filing
+//! transaction (which may carry photos inline) may be larger than an
+//! ordinary request body: one request must not turn into thousands of
+//! audited reads. Entries still waiting when half the request's time is
+//! spent are answered `too-costly` without being run, so the audit trail
+//! only holds reads whose results were sent.
 
 use axum::{
     body::{Body, Bytes},
@@ -14,6 +21,8 @@ use axum::{
 use base64::Engine;
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+use consilium_fhir::bundle::MAX_ENTRIES;
 
 use super::{FhirError, base_url, body_json, resource, transaction};
 use crate::{AppState, SignedIn};
@@ -32,8 +41,25 @@ pub async fn submit(
         ));
     }
     let entries = bundle["entry"].as_array().cloned().unwrap_or_default();
+    if entries.len() > MAX_ENTRIES {
+        return Err(too_costly(format!(
+            "{} entrées : {MAX_ENTRIES} au plus par Bundle, envoyez-en plusieurs / {} entries: at most {MAX_ENTRIES} per Bundle, send several",
+            entries.len(),
+            entries.len()
+        )));
+    }
+    let files_a_request = bundle["type"] == "transaction" && transaction::files_a_request(&bundle);
+    if !files_a_request && body.len() > state.config.body_limit {
+        return Err(too_costly(format!(
+            "Bundle de {} octets : {} au plus hors dépôt de demande / Bundle of {} bytes: at most {} unless it files a request",
+            body.len(),
+            state.config.body_limit,
+            body.len(),
+            state.config.body_limit
+        )));
+    }
     match bundle["type"].as_str() {
-        Some("transaction") if transaction::files_a_request(&bundle) => {
+        Some("transaction") if files_a_request => {
             transaction::file(&state, &signed_in, &headers, &bundle).await
         }
         Some("transaction") => {
@@ -85,9 +111,24 @@ impl Answer {
     }
 }
 
+fn too_costly(text: String) -> FhirError {
+    FhirError(StatusCode::PAYLOAD_TOO_LARGE, "too-costly", text)
+}
+
 async fn run_all(state: &AppState, signed_in: &SignedIn, entries: &[Value]) -> Vec<Answer> {
+    let started = state.clock.now();
+    let budget = state.config.request_timeout / 2;
     let mut answers = Vec::with_capacity(entries.len());
     for entry in entries {
+        let spent = state.clock.now().duration_since(started).unsigned_abs();
+        if spent > budget {
+            answers.push(Answer::refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-costly",
+                "non traitée : le Bundle a pris trop de temps, renvoyez cette entrée / not processed: the Bundle took too long, send this entry again",
+            ));
+            continue;
+        }
         answers.push(run_one(state, signed_in, entry).await);
     }
     answers
