@@ -243,6 +243,12 @@ impl From<ResponseTarget> for u32 {
 /// A directory change the rules refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DirectoryError {
+    /// An administrator acting on their own account (a stolen session or
+    /// token must not be enough to replace its second factor).
+    #[error(
+        "un administrateur ne peut ni réinitialiser son propre second facteur ni désactiver son compte : demandez-le à un autre administrateur / an administrator cannot reset their own second factor or deactivate their own account: ask another administrator"
+    )]
+    SelfAdministration,
     /// A response target outside 1 h – 720 h.
     #[error(
         "délai de réponse de {0} h hors limites (1 à 720 h) / response target of {0} h out of range (1 to 720 h)"

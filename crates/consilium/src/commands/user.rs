@@ -59,7 +59,13 @@ pub fn first_password(args: &UserCreateArgs) -> anyhow::Result<(Password, bool)>
         Some(file) => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("fichier illisible / cannot read {}", file.display()))?;
-            Ok((Password::parse(text.trim_end_matches(['\n', '\r']))?, false))
+            let personal = [
+                args.given_names.as_str(),
+                args.family_name.as_str(),
+                args.email.as_str(),
+            ];
+            let text = text.trim_end_matches(['\n', '\r']);
+            Ok((Password::parse_for(text, &personal)?, false))
         }
         None => {
             let token = OpaqueToken::generate(&mut rand::rng(), "");

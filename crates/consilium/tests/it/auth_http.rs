@@ -210,6 +210,27 @@ async fn password_change_ends_other_sessions_and_tokens(app: TestApp) {
         app.get_as("/api/me", Auth::Bearer(&token)).await.status(),
         StatusCode::OK
     );
+    // Easy to guess: refused, nothing changes.
+    for weak in ["aaaaaaaaaaaa", "claire.martin1", "azertyuiop12"] {
+        let fields = [
+            ("current", "consilium-demo"),
+            ("new", weak),
+            ("confirm", weak),
+        ];
+        let refused = app
+            .post_form("/compte/mot-de-passe", Some(&desk), &fields)
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
+        assert!(
+            body_text(refused).await.contains("trop facile à deviner"),
+            "{weak}"
+        );
+    }
+    assert_eq!(
+        app.get_as("/accueil", Auth::Cookie(&phone)).await.status(),
+        StatusCode::OK,
+        "nothing changed"
+    );
     let fields = [
         ("current", "consilium-demo"),
         ("new", "un tout nouveau secret"),
@@ -285,6 +306,38 @@ async fn admins_act_on_their_organisation_only(app: TestApp) {
         location(&again),
         "/connexion/enrolement",
         "she sets up a new second factor"
+    );
+    // Not on herself: a stolen token or session must not be enough to
+    // replace her second factor (or end her account).
+    let celine_id = app.person_id(CELINE).await;
+    let token = app.bearer(CELINE).await;
+    for action in ["second-facteur", "desactivation"] {
+        let own = format!("/admin/utilisateurs/{celine_id}/{action}");
+        let by_token = app
+            .request(
+                axum::http::Request::post(own.as_str())
+                    .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            by_token.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{action}"
+        );
+        let by_page = app.post_form(&own, Some(&celine), &[]).await;
+        assert_eq!(
+            by_page.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{action}"
+        );
+        assert!(body_text(by_page).await.contains("un autre administrateur"));
+    }
+    assert_eq!(
+        app.get_as("/accueil", Auth::Cookie(&celine)).await.status(),
+        StatusCode::OK,
+        "still signed in, second factor kept"
     );
     let journal = body_text(app.get_as("/journal", Auth::Cookie(&celine)).await).await;
     assert!(journal.contains("user.second_factor_reset"), "{journal}");

@@ -3,8 +3,13 @@ use std::sync::LazyLock;
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 use rand::RngCore;
 
-/// A password as chosen by a user: 12 to 128 characters, not blank. Its
-/// text is never printed by `Debug`.
+/// How many guesses (log10) zxcvbn must estimate for a password.
+const MIN_GUESSES_LOG10: f64 = 9.0;
+
+/// A password as chosen by a user: 12 to 128 characters, not blank, and not
+/// easy to guess (zxcvbn: no common password, word, name, keyboard walk,
+/// sequence or repetition that an attacker tries first). Its text is never
+/// printed by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
@@ -22,17 +27,48 @@ pub enum PasswordError {
         "le mot de passe doit compter de 12 à 128 caractères / the password must have 12 to 128 characters"
     )]
     Length,
+    /// Long enough but easy to guess.
+    #[error(
+        "mot de passe trop facile à deviner (mot courant, suite, répétition ou votre nom) : choisissez par exemple quatre mots sans rapport entre eux / password too easy to guess (common word, sequence, repetition or your name): try four unrelated words"
+    )]
+    Guessable,
     /// Hashing failed (a bug or an exhausted machine).
     #[error("password hashing failed: {0}")]
     Hashing(String),
 }
 
 impl Password {
-    /// Checks the length rule (NIST SP 800-63B: length, not composition).
+    /// Checks the rules (NIST SP 800-63B: length and a check against
+    /// passwords attackers try first, not composition).
     pub fn parse(text: &str) -> Result<Self, PasswordError> {
+        Self::checked(text, &[])
+    }
+
+    /// The same for a password a person chooses, also refusing one built on
+    /// `personal` words (their names, e-mail address) or the site's name.
+    pub fn parse_for(text: &str, personal: &[&str]) -> Result<Self, PasswordError> {
+        // Lower case, and each part of a name or address on its own.
+        let words: Vec<String> = personal
+            .iter()
+            .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
+            .chain(personal.iter().copied())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .collect();
+        let mut inputs: Vec<&str> = vec!["consilium", "telemedecine", "motdepasse", "medecin"];
+        inputs.extend(words.iter().map(String::as_str));
+        Self::checked(text, &inputs)
+    }
+
+    fn checked(text: &str, inputs: &[&str]) -> Result<Self, PasswordError> {
         let count = text.chars().count();
         if !(12..=128).contains(&count) || text.trim().is_empty() {
             return Err(PasswordError::Length);
+        }
+        // A billion guesses: past zxcvbn's "safely unguessable" line (10^8),
+        // which a name, a dot and a digit still reach.
+        if zxcvbn::zxcvbn(text, inputs).guesses_log10() < MIN_GUESSES_LOG10 {
+            return Err(PasswordError::Guessable);
         }
         Ok(Self(text.to_owned()))
     }
@@ -100,7 +136,36 @@ mod tests {
     fn length_rule() {
         assert_eq!(Password::parse("short"), Err(PasswordError::Length));
         assert_eq!(Password::parse(&" ".repeat(20)), Err(PasswordError::Length));
-        assert!(Password::parse("douze caract").is_ok());
-        assert!(!format!("{:?}", Password::parse("douze caract").unwrap()).contains("douze"));
+        assert!(Password::parse("ruisseau violet lampe").is_ok());
+        assert!(
+            !format!("{:?}", Password::parse("ruisseau violet lampe").unwrap()).contains("lampe")
+        );
+    }
+
+    #[test]
+    fn common_and_repetitive_passwords_are_refused() {
+        for weak in [
+            "aaaaaaaaaaaa",
+            "123456789012",
+            "azertyuiopqs",
+            "password1234",
+            "abcdefghijkl",
+        ] {
+            assert_eq!(
+                Password::parse(weak),
+                Err(PasswordError::Guessable),
+                "{weak}"
+            );
+        }
+        assert_eq!(
+            Password::parse_for("sophielambert1", &["Sophie", "Lambert"]),
+            Err(PasswordError::Guessable)
+        );
+        assert_eq!(
+            Password::parse_for("consilium2026", &[]),
+            Err(PasswordError::Guessable),
+            "not the site's name"
+        );
+        assert!(Password::parse("correct horse battery").is_ok());
     }
 }

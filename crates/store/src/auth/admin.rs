@@ -93,6 +93,15 @@ impl Store {
         deactivate: bool,
     ) -> Result<(), StoreError> {
         let mut tx = self.backend().begin().await?;
+        if person_id == actor.caller.person_id {
+            let entry = AuditEntry {
+                object_id: Some(person_id),
+                ..AuditEntry::by(actor, action, Outcome::Failure, now)
+            };
+            audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+            tx.commit().await?;
+            return Err(consilium_domain::directory::DirectoryError::SelfAdministration.into());
+        }
         let target_orgs: Vec<Uuid> = tx
             .caller_roles(person_id)
             .await?

@@ -71,7 +71,13 @@ pub async fn submit(
         );
         return render(StatusCode::UNPROCESSABLE_ENTITY, Some(message.to_owned()));
     }
-    let new = match Password::parse(&form.new) {
+    let person = &signed_in.actor.person;
+    let personal = [
+        person.given_names.as_str(),
+        person.family_name.as_str(),
+        person.email.as_str(),
+    ];
+    let new = match Password::parse_for(&form.new, &personal) {
         Ok(new) => new,
         Err(err) => {
             return render(

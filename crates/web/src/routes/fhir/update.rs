@@ -64,10 +64,18 @@ pub async fn patch(
     let mut new = current.clone();
     match change {
         Value::Array(_) => {
-            let operations: json_patch::Patch = serde_json::from_value(change)
-                .map_err(|e| FhirError::invalid(format!("JSON Patch (RFC 6902) invalide : {e}")))?;
-            json_patch::patch(&mut new, &operations)
-                .map_err(|e| FhirError::invalid(format!("patch : {e}")))?;
+            let operations: json_patch::Patch = serde_json::from_value(change).map_err(|_| {
+                FhirError::invalid(
+                    "JSON Patch (RFC 6902) invalide : chaque opération a op, path et value ou from / invalid JSON Patch: each operation has op, path and value or from",
+                )
+            })?;
+            json_patch::patch(&mut new, &operations).map_err(|e| {
+                FhirError::invalid(format!(
+                    "patch : l'opération n° {} ne s'applique pas au Task (chemin absent ou test faux) / operation {} does not apply to the Task",
+                    e.operation + 1,
+                    e.operation + 1
+                ))
+            })?;
         }
         Value::Object(_) => json_patch::merge(&mut new, &change),
         _ => {
