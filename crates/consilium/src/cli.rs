@@ -109,6 +109,12 @@ pub struct ServeArgs {
     /// The sender of notification mail, e.g. "Consilium <ne-pas-repondre@chu.fr>".
     #[arg(long, value_name = "ADDRESS")]
     pub smtp_from: Option<String>,
+    /// A second address serving /metrics alone, without a token (for Prometheus on a private network).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
+    /// A file holding the bearer token /metrics asks for on the main address.
+    #[arg(long, value_name = "FILE")]
+    pub metrics_token_file: Option<PathBuf>,
 }
 
 /// `consilium user …`

@@ -8,5 +8,6 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod mailer;
+pub mod server;
 pub mod startup;
 pub mod worker;

@@ -4,7 +4,10 @@
 use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
-use consilium_blobs::{BlobStore, Keyring, image::Limits};
+use consilium_blobs::{
+    BlobStore, Keyring,
+    image::{DecodeBudget, Limits},
+};
 use consilium_domain::{Clock, SystemClock};
 use consilium_store::{Store, StoreSettings, auth::AuthSettings, uploads::UploadQuota};
 use consilium_store_postgres::PostgresBackend;
@@ -14,7 +17,7 @@ use jiff::SignedDuration;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 
-use crate::{audit_key, config::Config};
+use crate::{audit_key, config::Config, server::ServerSettings};
 
 /// Opens the configured database (PostgreSQL if a URL is set, else SQLite in
 /// the data directory) and applies pending migrations.
@@ -54,8 +57,12 @@ fn store_settings(config: &Config) -> anyhow::Result<StoreSettings> {
 pub fn open_blobs(config: &Config) -> anyhow::Result<BlobStore> {
     let keyring = Keyring::load_or_create(&config.blob_keyring_path())
         .context("trousseau de chiffrement illisible / cannot open the blob keyring")?;
-    BlobStore::local(&config.blob_dir(), keyring)
-        .context("stockage des fichiers indisponible / cannot open blob storage")
+    let blobs = BlobStore::local(&config.blob_dir(), keyring)
+        .context("stockage des fichiers indisponible / cannot open blob storage")?;
+    Ok(match config.image_memory {
+        0 => blobs,
+        bytes => blobs.with_decode_budget(DecodeBudget::new(bytes)),
+    })
 }
 
 /// The application state for `config`.
@@ -86,6 +93,10 @@ pub fn app_state(
                 max_bytes: config.upload_max_bytes,
                 max_pixels: config.upload_max_pixels,
             },
+            metrics_token_sha256: config.metrics_token.as_ref().map(|token| {
+                use sha2::{Digest, Sha256};
+                Sha256::digest(token.as_bytes()).into()
+            }),
             upload_quota: UploadQuota {
                 max_bytes: config.upload_quota,
                 ..UploadQuota::default()
@@ -106,21 +117,48 @@ pub fn system_clock() -> Arc<dyn Clock> {
     Arc::new(SystemClock)
 }
 
+/// Listens on `addr` with a deep accept queue (4096, or the kernel's
+/// `somaxconn` if lower): the standard 128 overflows under a burst of
+/// connections, and a dropped SYN costs a legitimate client a second.
+pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        std::net::SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        std::net::SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
+}
+
+/// How the server treats connections, from the configuration.
+pub fn server_settings(config: &Config) -> ServerSettings {
+    ServerSettings {
+        limits: config.connection_limits(),
+        header_read_timeout: config.header_read_timeout.0,
+    }
+}
+
+/// Lets this process hold as many sockets as the system allows (the soft
+/// limit is often 1024, the hard one far more).
+pub fn raise_file_limit() {
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "file descriptor limit"),
+        Err(error) => tracing::warn!(%error, "cannot raise the file descriptor limit"),
+    }
+}
+
 /// Serves `state` on `listener` until `shutdown` completes, then lets
 /// requests in flight finish.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    settings: ServerSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app = consilium_web::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("server failed")
+    crate::server::serve(listener, app, settings, shutdown)
+        .await
+        .context("server failed")
 }
 
 /// A future that completes on Ctrl-C or SIGTERM. The handlers are installed

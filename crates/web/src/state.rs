@@ -17,6 +17,9 @@ pub struct WebConfig {
     pub demo: bool,
     /// Size and pixel limits of uploads.
     pub upload_limits: consilium_blobs::image::Limits,
+    /// SHA-256 of the bearer token `/metrics` asks for (the token itself is
+    /// not kept); without one, `/metrics` is 404.
+    pub metrics_token_sha256: Option<[u8; 32]>,
     /// What one person may have pending in uploads.
     pub upload_quota: consilium_store::uploads::UploadQuota,
 }

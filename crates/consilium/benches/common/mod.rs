@@ -46,6 +46,7 @@ pub async fn app(store: Store) -> (axum::Router, tempfile::TempDir) {
             demo: true,
             upload_limits: Limits::default(),
             upload_quota: consilium_store::uploads::UploadQuota::default(),
+            metrics_token_sha256: None,
         }),
     };
     (consilium_web::router(state), blob_dir)

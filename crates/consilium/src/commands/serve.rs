@@ -3,7 +3,6 @@
 use anyhow::Context;
 use consilium_domain::directory::Role;
 use consilium_store::{ImportReport, Store};
-use tokio::net::TcpListener;
 
 use super::init_tracing;
 use crate::{
@@ -16,6 +15,7 @@ use crate::{
 pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let config = Config::load(storage, Some(args))?;
     init_tracing(config.log_format, "info");
+    startup::raise_file_limit();
     let metrics = startup::install_metrics()?;
     let clock = startup::system_clock();
     let store = startup::open_store(&config).await?;
@@ -33,10 +33,10 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         tracing::info!(backfilled, "dashboard facts written for earlier requests");
     }
     let addr = config.listen_addr()?;
-    let listener = TcpListener::bind(addr)
-        .await
+    let listener = startup::bind(addr)
         .with_context(|| format!("impossible d'écouter sur {addr} / cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
+    let metrics_listener = bind_metrics(&config)?;
     let shutdown = startup::shutdown_signal()?;
     println!(
         "Consilium écoute sur / listens on http://{local} ({})",
@@ -60,15 +60,41 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         .with_lease(config.job_lease.0);
     let worker = tokio::spawn(worker.run(stopped));
     let state = startup::app_state(store, blobs, &config, clock, metrics)?;
-    let served = startup::serve(listener, state, async move {
+    let settings = startup::server_settings(&config);
+    let metrics_server = metrics_listener.map(|listener| {
+        let mut stopped = stop.subscribe();
+        let app = consilium_web::metrics_router(state.clone());
+        tokio::spawn(crate::server::serve(listener, app, settings, async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }))
+    });
+    let served = startup::serve(listener, state, settings, async move {
         shutdown.await;
         let _ = stop.send(true);
     })
     .await;
+    if let Some(metrics_server) = metrics_server {
+        let _ = metrics_server.await;
+    }
     if let Err(error) = worker.await {
         tracing::error!(%error, "job worker ended abnormally");
     }
     served
+}
+
+/// The metrics-only listener, if `--metrics-listen` is set.
+fn bind_metrics(config: &Config) -> anyhow::Result<Option<tokio::net::TcpListener>> {
+    let Some(addr) = &config.metrics_listen else {
+        return Ok(None);
+    };
+    let addr: std::net::SocketAddr = addr.parse()?;
+    let listener = startup::bind(addr)
+        .with_context(|| format!("impossible d'écouter sur {addr} / cannot listen on {addr}"))?;
+    println!(
+        "Métriques (sans jeton) / metrics (no token): http://{}/metrics",
+        listener.local_addr()?
+    );
+    Ok(Some(listener))
 }
 
 /// Tells a newcomer what was seeded and which account to use for each role.

@@ -15,7 +15,19 @@ async fn probes_answer() {
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     assert!(body_text(ready).await.contains("\"database\":\"sqlite\""));
-    let metrics = app.get("/metrics").await;
+    // Per-route counts are for the operators: not public.
+    assert_eq!(app.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+    let with = |token: &str| {
+        Request::get("/metrics")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        app.request(with("wrong-token")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let metrics = app.request(with(crate::helpers::METRICS_TOKEN)).await;
     assert_eq!(metrics.status(), StatusCode::OK);
     assert!(
         metrics.headers()[header::CONTENT_TYPE]

@@ -5,8 +5,8 @@ use crate::AppState;
 use axum::{
     Json,
     extract::State,
-    http::{StatusCode, header},
-    response::IntoResponse,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 
 /// `GET /healthz`: the process is up and answering.
@@ -58,15 +58,43 @@ pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
+/// `GET /metrics`: Prometheus text format, for the bearer of the metrics
+/// token (`--metrics-token-file`). Per-route counts tell an attacker how
+/// sign-ins and uploads go: without the token — or when none is set — it
+/// does not exist here (see `--metrics-listen` for a private address).
 #[utoipa::path(
     get,
     path = "/metrics",
     operation_id = "metrics",
     tag = "probes",
-    responses((status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"))
+    params(("Authorization" = String, Header, description = "Bearer and the metrics token")),
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 404, description = "No metrics token set, or not this one", body = String, content_type = "text/plain"),
+    )
 )]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let allowed = match (&state.config.metrics_token_sha256, given) {
+        // Digests compared: the time taken says nothing about the token.
+        (Some(expected), Some(given)) => {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(given.as_bytes())[..] == expected[..]
+        }
+        _ => false,
+    };
+    if !allowed {
+        return (StatusCode::NOT_FOUND, "introuvable / not found").into_response();
+    }
+    metrics_unguarded(State(state)).await.into_response()
+}
+
+/// The Prometheus text, on the metrics-only address.
+pub async fn metrics_unguarded(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(
             header::CONTENT_TYPE,

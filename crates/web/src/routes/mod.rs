@@ -6,6 +6,7 @@ pub(crate) mod api;
 mod assets;
 mod audit;
 pub(crate) mod cases;
+pub(crate) use health::metrics_unguarded;
 mod expertise;
 mod fhir;
 pub mod files;

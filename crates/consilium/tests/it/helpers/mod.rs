@@ -19,6 +19,9 @@ use metrics_exporter_prometheus::PrometheusBuilder;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// The token `/metrics` asks for in the in-process app.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests";
+
 /// Store settings for tests: a random audit key, default lifetimes.
 pub fn test_settings() -> StoreSettings {
     StoreSettings {
@@ -105,6 +108,12 @@ impl TestApp {
                 demo: true,
                 upload_limits: Limits::default(),
                 upload_quota: consilium_store::uploads::UploadQuota::default(),
+                metrics_token_sha256: Some(
+                    sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+                        METRICS_TOKEN,
+                    ))
+                    .into(),
+                ),
             }),
         };
         Some(Self {

@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::{ServeArgs, StorageArgs};
 
+mod duration;
+pub use duration::HumanDuration;
+
 /// Everything Consilium can be configured with.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -69,6 +72,25 @@ pub struct Config {
     /// How long a node holds the background jobs it claimed; another node
     /// takes them once it ends (a node that died).
     pub job_lease: HumanDuration,
+    /// A client must send each request's headers within this time.
+    pub header_read_timeout: HumanDuration,
+    /// Most connections open at once; 0: from the file-descriptor limit.
+    pub max_connections: usize,
+    /// Most connections from one client address; 0: no limit (behind a
+    /// reverse proxy, every connection comes from its address).
+    pub max_connections_per_address: usize,
+    /// A second address serving `/metrics` alone, without a token (a
+    /// private network for Prometheus).
+    pub metrics_listen: Option<String>,
+    /// A file holding the bearer token `/metrics` asks for on the main
+    /// address; without it, `/metrics` is only on `metrics_listen`.
+    pub metrics_token_file: Option<PathBuf>,
+    /// The token read from `metrics_token_file`.
+    #[serde(skip)]
+    pub metrics_token: Option<String>,
+    /// Memory for decoding uploaded images at once, in bytes; 0: 512 MB or
+    /// a quarter of the machine's memory.
+    pub image_memory: u64,
 }
 
 impl Default for Config {
@@ -95,6 +117,13 @@ impl Default for Config {
             smtp_password_file: None,
             smtp_from: "Consilium <ne-pas-repondre@consilium.invalid>".to_owned(),
             job_lease: HumanDuration(Duration::from_secs(60)),
+            header_read_timeout: HumanDuration(Duration::from_secs(10)),
+            max_connections: 0,
+            max_connections_per_address: 256,
+            metrics_listen: None,
+            metrics_token_file: None,
+            metrics_token: None,
+            image_memory: 0,
         }
     }
 }
@@ -107,29 +136,6 @@ pub enum LogFormat {
     Json,
     /// Human-readable lines.
     Pretty,
-}
-
-/// A duration written like `30s`, `12h` or `7d`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HumanDuration(pub Duration);
-
-impl Serialize for HumanDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&humantime::format_duration(self.0).to_string())
-    }
-}
-
-impl<'de> Deserialize<'de> for HumanDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        humantime::parse_duration(&text)
-            .map(HumanDuration)
-            .map_err(|e| {
-                serde::de::Error::custom(format!(
-                    "durée invalide « {text} » ({e}) : écrire 30s, 12h, 7d"
-                ))
-            })
-    }
 }
 
 /// The flags that override everything else; only those given are set.
@@ -153,6 +159,10 @@ struct FlagOverrides {
     smtp_password_file: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     smtp_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics_listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics_token_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -178,6 +188,8 @@ impl Config {
             smtp_url: serve.and_then(|s| s.smtp_url.clone()),
             smtp_password_file: serve.and_then(|s| s.smtp_password_file.clone()),
             smtp_from: serve.and_then(|s| s.smtp_from.clone()),
+            metrics_listen: serve.and_then(|s| s.metrics_listen.clone()),
+            metrics_token_file: serve.and_then(|s| s.metrics_token_file.clone()),
         };
         let mut config: Config = figment
             .merge(Env::prefixed("CONSILIUM_").ignore(&["config"]))
@@ -193,6 +205,15 @@ impl Config {
         if let Some(file) = &self.database_url_file {
             let url = read_secret(file)?;
             self.database_url = Some(url);
+        }
+        if let Some(file) = &self.metrics_token_file {
+            let token = read_secret(file)?;
+            if token.len() < 16 {
+                bail!(
+                    "le jeton de --metrics-token-file doit compter au moins 16 caractères / the metrics token must have at least 16 characters"
+                );
+            }
+            self.metrics_token = Some(token);
         }
         Ok(())
     }
@@ -266,6 +287,19 @@ impl Config {
         if lease < Duration::from_secs(1) || lease > Duration::from_secs(3600) {
             bail!("job_lease doit être entre 1s et 1h / job_lease must be between 1s and 1h");
         }
+        let header = self.header_read_timeout.0;
+        if header < Duration::from_secs(1) || header > Duration::from_secs(300) {
+            bail!(
+                "header_read_timeout doit être entre 1s et 5min / header_read_timeout must be between 1s and 5min"
+            );
+        }
+        if let Some(addr) = &self.metrics_listen
+            && addr.parse::<SocketAddr>().is_err()
+        {
+            bail!(
+                "--metrics-listen « {addr} » n'est pas une adresse IP:port / --metrics-listen is not an IP:port address"
+            );
+        }
         if self.body_limit < 1024 {
             bail!(
                 "body_limit doit être d'au moins 1024 octets / body_limit must be at least 1024 bytes"
@@ -304,6 +338,25 @@ impl Config {
             .unwrap_or_else(|| self.data_dir.join("audit.key"))
     }
 
+    /// The connection limits: `max_connections`, or what the process's
+    /// file-descriptor limit leaves room for (a thousand kept for the
+    /// database, files and the rest).
+    pub fn connection_limits(&self) -> crate::server::ConnectionLimits {
+        let total = match self.max_connections {
+            0 => {
+                let (soft, _) = rlimit::Resource::NOFILE.get().unwrap_or((1024, 1024));
+                usize::try_from(soft.saturating_sub(1024))
+                    .unwrap_or(usize::MAX)
+                    .clamp(64, 10_000)
+            }
+            n => n,
+        };
+        crate::server::ConnectionLimits {
+            total,
+            per_address: self.max_connections_per_address,
+        }
+    }
+
     /// The listening address (validated).
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
         Ok(self.listen.parse()?)
@@ -321,63 +374,4 @@ fn read_secret(file: &Path) -> anyhow::Result<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flags_beat_file_which_beats_defaults() {
-        let dir = tempfile_dir();
-        let file = dir.join("consilium.toml");
-        std::fs::write(
-            &file,
-            "listen = \"127.0.0.1:9000\"\nrequest_timeout = \"45s\"\ndata_dir = \"/from/file\"\n",
-        )
-        .unwrap();
-        let storage = StorageArgs {
-            config: Some(file),
-            data_dir: Some(PathBuf::from("/from/flag")),
-            database_url: None,
-            blob_url: None,
-        };
-        let config = Config::load(&storage, None).unwrap();
-        assert_eq!(config.data_dir, PathBuf::from("/from/flag"));
-        assert_eq!(config.listen, "127.0.0.1:9000");
-        assert_eq!(config.request_timeout.0, Duration::from_secs(45));
-        assert_eq!(config.public_url(), "http://127.0.0.1:9000");
-    }
-
-    #[test]
-    fn bad_values_are_named() {
-        let bad = Config {
-            listen: "nowhere".into(),
-            ..Config::default()
-        };
-        assert!(bad.validate().unwrap_err().to_string().contains("nowhere"));
-        let bad = Config {
-            database_url: Some("mysql://x".into()),
-            ..Config::default()
-        };
-        assert!(
-            bad.validate()
-                .unwrap_err()
-                .to_string()
-                .contains("postgres://")
-        );
-        let missing = StorageArgs {
-            config: Some(PathBuf::from("/no/such.toml")),
-            ..StorageArgs::default()
-        };
-        assert!(
-            Config::load(&missing, None)
-                .unwrap_err()
-                .to_string()
-                .contains("/no/such.toml")
-        );
-    }
-
-    fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("consilium-config-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-}
+mod tests;
