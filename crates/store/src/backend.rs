@@ -41,6 +41,7 @@ pub trait Backend: Send + Sync + std::fmt::Debug + 'static {
 pub trait Tx:
     DirectoryTx
     + AuthTx
+    + crate::auth::DeviceTx
     + AuditTx
     + CaseTx
     + UploadTx

@@ -102,28 +102,71 @@ async fn sign_in_pages(app: TestApp) {
     app.finish().await;
 }
 
-async fn ten_wrong_passwords_lock(app: TestApp) {
-    for _ in 0..10 {
-        let wrong = app
-            .post_form(
-                "/connexion",
-                None,
-                &[("email", PIERRE), ("password", "mauvais mot de passe")],
-            )
-            .await;
-        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+/// An attacker's hundred wrong passwords from one address slow the
+/// attacker down, not the owner: they sign in from another address with
+/// their password and code.
+async fn a_guesser_is_locked_out_not_the_owner(app: TestApp) {
+    let attempt = |password: &'static str, from: &'static str| {
+        let app = &app;
+        async move {
+            let fields = [("email", PIERRE), ("password", password)];
+            app.post_form_from("/connexion", None, &fields, Some(from))
+                .await
+        }
+    };
+    let mut refused = Vec::new();
+    for _ in 0..100 {
+        refused.push(
+            attempt("mauvais mot de passe", "203.0.113.9")
+                .await
+                .status(),
+        );
     }
-    let locked = app
-        .post_form(
-            "/connexion",
-            None,
-            &[("email", PIERRE), ("password", "consilium-demo")],
+    assert!(refused[..5].iter().all(|s| *s == StatusCode::UNAUTHORIZED));
+    assert!(
+        refused[5..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS)
+    );
+    let locked = attempt("consilium-demo", "203.0.113.9").await;
+    assert_eq!(
+        locked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password, from there"
+    );
+    assert!(body_text(locked).await.contains("trop de tentatives"));
+
+    // The owner, from the hospital: password, then code.
+    let pending = attempt("consilium-demo", "198.51.100.7").await;
+    assert_eq!(location(&pending), "/connexion/code");
+    let cookie = cookie_of(&pending).unwrap();
+    let code = app.demo_code(PIERRE).await;
+    let signed_in = app
+        .post_form_from(
+            "/connexion/code",
+            Some(&cookie),
+            &[("code", &code)],
+            Some("198.51.100.7"),
         )
         .await;
-    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(body_text(locked).await.contains("trop de tentatives"));
+    assert_eq!(location(&signed_in), "/accueil");
+    let cookies: Vec<_> = signed_in
+        .headers()
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-consilium_device=") && c.contains("HttpOnly")),
+        "the browser is now known: {cookies:?}"
+    );
     app.clock.advance(SignedDuration::from_mins(16));
-    app.sign_in(PIERRE).await;
+    assert_eq!(
+        location(&attempt("consilium-demo", "203.0.113.9").await),
+        "/connexion/code"
+    );
     app.finish().await;
 }
 
@@ -379,7 +422,7 @@ async fn unauthenticated_and_cross_site(app: TestApp) {
 
 on_both_backends!(
     sign_in_pages,
-    ten_wrong_passwords_lock,
+    a_guesser_is_locked_out_not_the_owner,
     requesters_get_404_on_each_others_cases,
     regional_admin_gets_404_on_every_case,
     password_change_ends_other_sessions_and_tokens,

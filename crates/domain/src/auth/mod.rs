@@ -10,6 +10,6 @@ mod totp;
 pub use password::{
     Password, PasswordError, hash_password, verify_password, verify_unknown_account,
 };
-pub use throttle::{SignInCounter, ThrottleRule};
+pub use throttle::{SignInCounter, SignInThrottle, ThrottleRule};
 pub use token::{OpaqueToken, token_hash};
 pub use totp::{TotpError, TotpSecret};

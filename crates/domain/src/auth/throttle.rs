@@ -23,6 +23,49 @@ impl Default for ThrottleRule {
     }
 }
 
+/// How sign-in failures are counted, so that guessing is slow but nobody
+/// can lock someone else out (ADR 0015). Each failure counts under three
+/// keys:
+/// - the account from this address: a few failures lock that pair only —
+///   the guesser, not the owner elsewhere;
+/// - the address: many failures (password spraying over accounts) lock the
+///   address, but not for a browser that signed in to this account before;
+/// - the account: failures from many addresses (a botnet) put the account
+///   in a protected mode where only a browser that signed in to it before
+///   may try.
+///
+/// A refused attempt is not counted: an attacker's hundredth try weighs no
+/// more than their fifth. A known browser's failures count under its own
+/// key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInThrottle {
+    /// This account from this address.
+    pub pair: ThrottleRule,
+    /// This address, whatever the account.
+    pub address: ThrottleRule,
+    /// This account, whatever the address.
+    pub account: ThrottleRule,
+    /// This known browser.
+    pub device: ThrottleRule,
+}
+
+impl Default for SignInThrottle {
+    /// 5 for a pair, 100 for an address (a hospital behind one NAT), 20 for
+    /// an account, 10 for a known browser, each in 15 minutes, locking 15.
+    fn default() -> Self {
+        let rule = |max_failures| ThrottleRule {
+            max_failures,
+            ..ThrottleRule::default()
+        };
+        Self {
+            pair: rule(5),
+            address: rule(100),
+            account: rule(20),
+            device: rule(10),
+        }
+    }
+}
+
 /// The stored state of one key's counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignInCounter {

@@ -130,6 +130,7 @@ impl Store {
         }
         tx.delete_sessions_of(person_id, None).await?;
         tx.revoke_tokens_of(person_id, now).await?;
+        tx.forget_devices_of(person_id).await?;
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await
     }

@@ -4,19 +4,21 @@
 mod admin;
 mod sessions;
 mod sign_in;
+mod throttling;
 mod tokens;
 
 use async_trait::async_trait;
 use consilium_domain::{
     Email,
     access::{Caller, CallerRole},
-    auth::{SignInCounter, ThrottleRule, TotpError},
+    auth::{SignInCounter, SignInThrottle, TotpError},
 };
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 pub use sessions::SessionState;
-pub use sign_in::PendingSignIn;
+pub use sign_in::{PendingSignIn, SignedIn};
+pub use throttling::DeviceTx;
 pub use tokens::ApiToken;
 
 use crate::{
@@ -33,8 +35,8 @@ pub struct AuthSettings {
     pub lifetime: SignedDuration,
     /// A half-done sign-in (password given, code not yet) ends this long after it began.
     pub pending_lifetime: SignedDuration,
-    /// Failures before a lock, and for how long.
-    pub throttle: ThrottleRule,
+    /// Failures before a lock, and for how long, by key.
+    pub throttle: SignInThrottle,
 }
 
 impl Default for AuthSettings {
@@ -43,7 +45,7 @@ impl Default for AuthSettings {
             idle_timeout: SignedDuration::from_mins(30),
             lifetime: SignedDuration::from_hours(12),
             pending_lifetime: SignedDuration::from_mins(10),
-            throttle: ThrottleRule::default(),
+            throttle: SignInThrottle::default(),
         }
     }
 }

@@ -6,7 +6,7 @@ use consilium_domain::{
 };
 use jiff::Timestamp;
 
-use super::{AuthError, Credentials, SessionRecord, SessionStage};
+use super::{AuthError, Credentials, SessionRecord, SessionStage, throttling::AttemptKeys};
 use crate::{
     Store, StoreError, Tx,
     audit::{self, AuditEntry, ClientInfo, Outcome, Via},
@@ -21,35 +21,41 @@ pub struct PendingSignIn {
     pub stage: SessionStage,
 }
 
-fn account_key(email: &str) -> String {
-    format!("account:{}", email.trim().to_lowercase())
-}
-
-fn address_key(client: &ClientInfo) -> Option<String> {
-    client.addr.as_ref().map(|addr| format!("address:{addr}"))
+/// A completed sign-in: the session, and the browser's device token (the
+/// one it sent, if already known for this account, or a new one).
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The session cookie's value.
+    pub session: OpaqueToken,
+    /// The known-device cookie's value.
+    pub device: OpaqueToken,
 }
 
 impl Store {
     /// Checks an e-mail address and password. Unknown accounts take the same
-    /// time and get the same answer as wrong passwords; ten failures lock the
-    /// account and the client address for a while.
+    /// time and get the same answer as wrong passwords. Failures are
+    /// throttled by account and address without locking the owner out
+    /// ([`super::throttling`]); `device` is the browser's known-device
+    /// cookie, if it sent one.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
         client: &ClientInfo,
+        device: Option<&OpaqueToken>,
         now: Timestamp,
     ) -> Result<PendingSignIn, StoreError> {
-        let keys: Vec<String> = std::iter::once(account_key(email))
-            .chain(address_key(client))
-            .collect();
-        let (credentials, locked) = {
+        let rules = self.auth_settings().throttle;
+        let (credentials, keys, locked) = {
             let mut tx = self.backend().begin().await?;
             let credentials = match Email::parse(email) {
                 Ok(email) => tx.credentials_by_email(&email).await?,
                 Err(_) => None,
             };
-            (credentials, self.any_locked(tx.as_mut(), &keys, now).await?)
+            let person = credentials.as_ref().map(|c| c.person_id);
+            let keys = AttemptKeys::of(tx.as_mut(), email, client, device, person).await?;
+            let locked = keys.locked(tx.as_mut(), &rules, now).await?;
+            (credentials, keys, locked)
         };
         // Verify outside any transaction: argon2 is slow on purpose.
         let password_ok = match credentials.as_ref().filter(|c| c.active) {
@@ -71,8 +77,9 @@ impl Store {
             client: client.clone(),
         };
         let (Some(credentials), true, false) = (known, password_ok, locked) else {
+            // A refused attempt is not counted: the hundredth weighs no more than the fifth.
             if !locked {
-                self.count_failure(tx.as_mut(), &keys, now).await?;
+                keys.count_failure(tx.as_mut(), &rules, now).await?;
             }
             audit::append(tx.as_mut(), self.audit_key(), entry(Outcome::Failure)).await?;
             tx.commit().await?;
@@ -83,7 +90,7 @@ impl Store {
             }
             .into());
         };
-        tx.delete_sign_in_counter(&keys[0]).await?;
+        keys.clear(tx.as_mut()).await?;
         let (stage, pending) = match credentials.totp_secret {
             Some(_) => (SessionStage::SecondFactor, None),
             None => (
@@ -133,14 +140,17 @@ impl Store {
 
     /// Checks the TOTP code of a half-done sign-in (second factor, or the
     /// first code of an enrolment) and returns the new, fully signed-in
-    /// session's cookie value. The old value stops working (no fixation).
+    /// session's cookie value (the old value stops working: no fixation),
+    /// with the browser's known-device token for this account.
     pub async fn complete_sign_in(
         &self,
         token: &OpaqueToken,
         code: &str,
         client: &ClientInfo,
+        device: Option<&OpaqueToken>,
         now: Timestamp,
-    ) -> Result<OpaqueToken, StoreError> {
+    ) -> Result<SignedIn, StoreError> {
+        let rules = self.auth_settings().throttle;
         let mut tx = self.backend().begin().await?;
         let session = tx
             .session(&token.hash())
@@ -161,8 +171,15 @@ impl Store {
             .person(session.person_id)
             .await?
             .ok_or(AuthError::SessionExpired)?;
-        let keys = vec![account_key(person.email.as_str())];
-        if self.any_locked(tx.as_mut(), &keys, now).await? {
+        let keys = AttemptKeys::of(
+            tx.as_mut(),
+            person.email.as_str(),
+            client,
+            device,
+            Some(person.id),
+        )
+        .await?;
+        if keys.locked(tx.as_mut(), &rules, now).await? {
             return Err(AuthError::Locked.into());
         }
         let (secret_text, last_step, action) = match session.stage {
@@ -195,7 +212,7 @@ impl Store {
         let step = match secret.verify(code, now, last_step) {
             Ok(step) => step,
             Err(err) => {
-                self.count_failure(tx.as_mut(), &keys, now).await?;
+                keys.count_failure(tx.as_mut(), &rules, now).await?;
                 entry.outcome = Outcome::Failure;
                 audit::append(tx.as_mut(), self.audit_key(), entry).await?;
                 tx.commit().await?;
@@ -209,7 +226,13 @@ impl Store {
             now,
         )
         .await?;
-        tx.delete_sign_in_counter(&keys[0]).await?;
+        let device = match device {
+            Some(known) if keys.known_device() => known.clone(),
+            _ => OpaqueToken::generate(&mut rand::rng(), ""),
+        };
+        tx.remember_device(&device.hash(), session.person_id, now)
+            .await?;
+        keys.clear(tx.as_mut()).await?;
         tx.delete_session(&session.token_hash).await?;
         let active = OpaqueToken::generate(&mut rand::rng(), "");
         tx.insert_session(&SessionRecord {
@@ -224,7 +247,10 @@ impl Store {
         .await?;
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
-        Ok(active)
+        Ok(SignedIn {
+            session: active,
+            device,
+        })
     }
 
     async fn pending_session(
@@ -244,34 +270,5 @@ impl Store {
             }
             _ => Err(AuthError::SessionExpired.into()),
         }
-    }
-
-    async fn any_locked(
-        &self,
-        tx: &mut dyn Tx,
-        keys: &[String],
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let rule = self.auth_settings().throttle;
-        for key in keys {
-            if rule.is_locked(tx.sign_in_counter(key).await?.as_ref(), now) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    async fn count_failure(
-        &self,
-        tx: &mut dyn Tx,
-        keys: &[String],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        let rule = self.auth_settings().throttle;
-        for key in keys {
-            let counter = rule.after_failure(tx.sign_in_counter(key).await?.as_ref(), now);
-            tx.put_sign_in_counter(key, &counter).await?;
-        }
-        Ok(())
     }
 }

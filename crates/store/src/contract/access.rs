@@ -230,6 +230,7 @@ pub async fn admins_manage_their_organisation_only(store: Store) {
             "colleague@demo.test",
             super::auth::PASSWORD,
             &super::auth::client("10.0.0.1"),
+            None,
             now(),
         )
         .await;

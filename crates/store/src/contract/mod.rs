@@ -49,7 +49,7 @@ macro_rules! for_each_contract_test {
             duplicate_finess_is_a_conflict,
             password_then_totp_signs_in,
             a_totp_code_works_once,
-            ten_failures_lock_the_account_and_the_address,
+            sign_in_throttling_slows_guessers_not_the_owner,
             unknown_accounts_get_the_same_answer,
             first_sign_in_enrols_a_second_factor,
             sessions_end_when_idle_or_too_old,

@@ -7,6 +7,7 @@
 mod audit;
 mod auth;
 mod cases;
+mod devices;
 mod directory;
 mod expertise;
 mod history;
@@ -49,6 +50,7 @@ macro_rules! impl_sql_tx {
 
         $crate::impl_directory_tx!($tx, $db);
         $crate::impl_auth_tx!($tx, $db);
+        $crate::impl_device_tx!($tx, $db);
         $crate::impl_audit_tx!($tx, $db, $lock);
         $crate::impl_case_tx!($tx, $db);
         $crate::impl_upload_tx!($tx, $db);

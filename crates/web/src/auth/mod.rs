@@ -20,7 +20,9 @@ use consilium_store::{
 };
 
 pub use client::Client;
-pub use cookies::{clear_session_cookie, session_cookie, session_token};
+pub use cookies::{
+    clear_session_cookie, device_cookie, device_token, session_cookie, session_token,
+};
 
 use crate::{AppState, WebError};
 
@@ -170,6 +172,8 @@ pub struct PendingSignIn {
     pub stage: SessionStage,
     /// Where from.
     pub client: ClientInfo,
+    /// The browser's known-device cookie, if it sent one.
+    pub device: Option<OpaqueToken>,
 }
 
 impl FromRequestParts<AppState> for PendingSignIn {
@@ -192,6 +196,7 @@ impl FromRequestParts<AppState> for PendingSignIn {
                 token,
                 stage,
                 client,
+                device: device_token(&parts.headers, &state.config),
             }),
             Ok(SessionState::Active(_)) => Err(Redirect::to("/accueil").into_response()),
             Err(StoreError::Auth(AuthError::SessionExpired)) => {

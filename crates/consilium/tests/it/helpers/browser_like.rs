@@ -54,6 +54,17 @@ impl TestApp {
         cookie: Option<&str>,
         fields: &[(&str, &str)],
     ) -> Response {
+        self.post_form_from(path, cookie, fields, None).await
+    }
+
+    /// The same, from the client address `from` (as the server sees it).
+    pub async fn post_form_from(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, &str)],
+        from: Option<&str>,
+    ) -> Response {
         let body: String = fields
             .iter()
             .map(|(k, v)| format!("{k}={}", urlencode(v)))
@@ -64,6 +75,10 @@ impl TestApp {
             .header("sec-fetch-site", "same-origin");
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
+        }
+        if let Some(from) = from {
+            let addr: std::net::SocketAddr = format!("{from}:40000").parse().unwrap();
+            request = request.extension(axum::extract::ConnectInfo(addr));
         }
         self.request(request.body(Body::from(body)).unwrap()).await
     }

@@ -11,10 +11,10 @@ use consilium_domain::auth::TotpSecret;
 use consilium_store::auth::SessionStage;
 use qrcode::{QrCode, render::svg};
 
-use super::{CodeForm, redirect_with_cookie, refused};
+use super::{CodeForm, refused, signed_in};
 use crate::{
     AppState, Lang, WebError,
-    auth::{PendingSignIn, session_cookie},
+    auth::PendingSignIn,
     page::{InLang, Nav, PageError},
 };
 
@@ -81,10 +81,16 @@ pub async fn submit(
     let now = state.clock.now();
     match state
         .store
-        .complete_sign_in(&pending.token, &form.code, &pending.client, now)
+        .complete_sign_in(
+            &pending.token,
+            &form.code,
+            &pending.client,
+            pending.device.as_ref(),
+            now,
+        )
         .await
     {
-        Ok(active) => redirect_with_cookie("/accueil", session_cookie(&state.config, &active)),
+        Ok(signed) => signed_in(&state.config, &signed),
         Err(err) => {
             let secret = state.store.enrolment_secret(&pending.token, now).await;
             match secret {

@@ -29,6 +29,23 @@ fn redirect_with_cookie(to: &'static str, cookie: HeaderValue) -> Response {
         .into_response()
 }
 
+/// A 303 to the signed-in person's home, setting the session and the
+/// known-device cookies.
+fn signed_in(config: &crate::WebConfig, signed: &consilium_store::auth::SignedIn) -> Response {
+    let session = crate::auth::session_cookie(config, &signed.session);
+    let device = crate::auth::device_cookie(config, &signed.device);
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, HeaderValue::from_static("/accueil"))],
+        // Appended: an array of headers keeps only the last of one name.
+        axum::response::AppendHeaders([
+            (header::SET_COOKIE, session),
+            (header::SET_COOKIE, device),
+        ]),
+    )
+        .into_response()
+}
+
 /// The form with one TOTP code.
 #[derive(Debug, Deserialize)]
 pub struct CodeForm {

@@ -8,10 +8,10 @@ use axum::{
 };
 use consilium_store::auth::SessionStage;
 
-use super::{CodeForm, redirect_with_cookie, refused};
+use super::{CodeForm, refused, signed_in};
 use crate::{
     AppState, Lang,
-    auth::{PendingSignIn, session_cookie},
+    auth::PendingSignIn,
     page::{InLang, Nav},
 };
 
@@ -54,11 +54,12 @@ pub async fn submit(
             &pending.token,
             &form.code,
             &pending.client,
+            pending.device.as_ref(),
             state.clock.now(),
         )
         .await;
     match result {
-        Ok(active) => redirect_with_cookie("/accueil", session_cookie(&state.config, &active)),
+        Ok(signed) => signed_in(&state.config, &signed),
         Err(err) => refused(err, lang, |message| {
             CodePage {
                 lang,

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::{
     Form,
     extract::State,
+    http::HeaderMap,
     response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use serde::Deserialize;
 use super::{redirect_with_cookie, refused};
 use crate::{
     AppState, Lang,
-    auth::{Client, session_cookie},
+    auth::{Client, device_token, session_cookie},
     page::{InLang, Nav, PageError},
 };
 use consilium_store::auth::SessionStage;
@@ -48,11 +49,19 @@ pub async fn submit(
     State(state): State<AppState>,
     lang: Lang,
     Client(client): Client,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Response {
+    let device = device_token(&headers, &state.config);
     match state
         .store
-        .sign_in(&form.email, &form.password, &client, state.clock.now())
+        .sign_in(
+            &form.email,
+            &form.password,
+            &client,
+            device.as_ref(),
+            state.clock.now(),
+        )
         .await
     {
         Ok(pending) => {

@@ -1,0 +1,13 @@
+-- Browsers that completed a sign-in (password and second factor) to an
+-- account: their failures do not lock the account's owner out (ADR 0015).
+CREATE TABLE known_devices (
+    token_hash   TEXT PRIMARY KEY,
+    person_id    UUID NOT NULL REFERENCES people (id),
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX known_devices_by_person ON known_devices (person_id);
+
+-- Every patient a search returned (matches and includes), beyond the one
+-- `patient_id` names; space-separated ids, in the record's hash when present.
+ALTER TABLE audit_log ADD COLUMN patients TEXT;
