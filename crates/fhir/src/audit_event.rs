@@ -32,6 +32,8 @@ pub struct AuditFacts {
     pub organization_id: Option<Uuid>,
     /// About which patient.
     pub patient_id: Option<Uuid>,
+    /// Every other patient the access returned (a search's results).
+    pub patients: Vec<Uuid>,
     /// About which request.
     pub case_id: Option<Uuid>,
     /// About which other object.
@@ -93,7 +95,7 @@ pub fn audit_event(a: &AuditFacts) -> Value {
         }]);
     }
     let mut entity = Vec::new();
-    if let Some(patient) = a.patient_id {
+    for patient in a.patient_id.iter().chain(&a.patients) {
         entity.push(
             json!({ "what": { "reference": format!("Patient/{patient}") },
             "role": { "system": OBJECT_ROLE, "code": "1", "display": "Patient" } }),

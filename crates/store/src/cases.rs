@@ -201,7 +201,8 @@ impl Store {
     pub async fn cases(&self, actor: &Actor, now: Timestamp) -> Result<Vec<CaseView>, StoreError> {
         let mut tx = self.backend().begin().await?;
         let cases = tx.readable_cases(actor.caller.person_id).await?;
-        let entry = AuditEntry::by(actor, "case.search", Outcome::Success, now);
+        let entry = AuditEntry::by(actor, "case.search", Outcome::Success, now)
+            .naming(cases.iter().map(|c| c.patient.id));
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
         Ok(cases)

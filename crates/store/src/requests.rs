@@ -127,13 +127,24 @@ pub enum SubmitError {
 }
 
 impl Store {
-    /// The patients known to the actor's requesting site.
+    /// The patients known to the actor's requesting site (audited as a
+    /// search naming each of them).
     pub async fn site_patients(
         &self,
         actor: &Actor,
+        now: Timestamp,
     ) -> Result<Vec<crate::cases::PatientView>, StoreError> {
         let site = requesting_site(actor)?;
-        self.backend().begin().await?.site_patients(site).await
+        let mut tx = self.backend().begin().await?;
+        let patients = tx.site_patients(site).await?;
+        let entry = AuditEntry {
+            organization_id: Some(site),
+            ..AuditEntry::by(actor, "patient.search", Outcome::Success, now)
+        }
+        .naming(patients.iter().map(|p| p.id));
+        audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+        tx.commit().await?;
+        Ok(patients)
     }
 
     /// Starts a draft request (or returns the one made with the same key).

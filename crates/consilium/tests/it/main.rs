@@ -26,6 +26,7 @@ macro_rules! on_both_backends {
 }
 
 mod audit_cli;
+mod audit_searches;
 mod auth_http;
 mod cli;
 mod clients;

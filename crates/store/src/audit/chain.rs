@@ -73,6 +73,13 @@ pub(crate) fn record_hash(record: &AuditRecord) -> String {
         record.client_addr.as_deref().unwrap_or(""),
         record.request_id.as_deref().unwrap_or(""),
     );
+    // Added later: hashed only when present, so older records verify as written.
+    let text = if record.patients.is_empty() {
+        text
+    } else {
+        let ids: Vec<String> = record.patients.iter().map(ToString::to_string).collect();
+        format!("{text}\npatients={}", ids.join(" "))
+    };
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
@@ -99,6 +106,7 @@ pub(crate) async fn append(
         patient_id: entry.patient_id,
         case_id: entry.case_id,
         object_id: entry.object_id,
+        patients: entry.patients,
         action: entry.action.to_owned(),
         outcome: entry.outcome.code().to_owned(),
         client_addr: entry.client.addr,

@@ -121,6 +121,9 @@ pub struct AuditEntry {
     pub case_id: Option<Uuid>,
     /// Which other object (an upload, a token), if any.
     pub object_id: Option<Uuid>,
+    /// Every other patient whose data the access returned (a search's
+    /// matches and includes), beyond `patient_id`.
+    pub patients: Vec<Uuid>,
     /// What: a stable code such as `case.read` or `auth.sign_in`.
     pub action: &'static str,
     /// What came of it.
@@ -146,10 +149,24 @@ impl AuditEntry {
             patient_id: None,
             case_id: None,
             object_id: None,
+            patients: Vec::new(),
             action,
             outcome,
             client: actor.client.clone(),
         }
+    }
+
+    /// The same entry, naming every patient of `ids` (once each; the one
+    /// `patient_id` names is not repeated): whose data a search returned.
+    pub fn naming(mut self, ids: impl IntoIterator<Item = Uuid>) -> Self {
+        let mut all: Vec<Uuid> = ids
+            .into_iter()
+            .filter(|id| Some(*id) != self.patient_id)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        self.patients = all;
+        self
     }
 
     /// What `actor` did about a case: for the organisation they act for on
@@ -192,6 +209,8 @@ pub struct AuditRecord {
     pub case_id: Option<Uuid>,
     /// Which other object.
     pub object_id: Option<Uuid>,
+    /// Every other patient the access returned.
+    pub patients: Vec<Uuid>,
     /// What.
     pub action: String,
     /// Outcome code.

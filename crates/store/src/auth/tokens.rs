@@ -121,6 +121,7 @@ impl Store {
             patient_id: None,
             case_id: None,
             object_id: None,
+            patients: Vec::new(),
             action,
             outcome: Outcome::Success,
             client: ClientInfo::command(),

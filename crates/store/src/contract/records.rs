@@ -72,7 +72,7 @@ pub async fn bulk_reads_follow_the_policy_table(store: Store) {
         {
             expected.extend(
                 store
-                    .site_patients(actor)
+                    .site_patients(actor, now())
                     .await
                     .unwrap()
                     .iter()

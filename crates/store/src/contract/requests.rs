@@ -64,7 +64,7 @@ pub(super) async fn signed_in(store: &Store, address: &str, step: i64) -> Actor 
 }
 
 pub(super) async fn known_patient(store: &Store, requester: &Actor) -> PatientChoice {
-    let patients = store.site_patients(requester).await.unwrap();
+    let patients = store.site_patients(requester, now()).await.unwrap();
     PatientChoice::Known(patients[0].id)
 }
 
@@ -242,7 +242,10 @@ pub async fn patients_are_the_sites_or_new(store: Store) {
         .await
         .unwrap();
     assert_eq!(draft.patient.id, theirs);
-    assert_eq!(store.site_patients(&requester).await.unwrap().len(), 2);
+    assert_eq!(
+        store.site_patients(&requester, now()).await.unwrap().len(),
+        2
+    );
     let expert = signed_in(&store, "expert@demo.test", 1).await;
     assert!(
         store

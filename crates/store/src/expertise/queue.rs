@@ -51,7 +51,8 @@ impl Store {
         let person = actor.caller.person_id;
         let entries = tx.queue(person, filter).await?;
         let counts = tx.queue_counts(person).await?;
-        let entry = AuditEntry::by(actor, "case.queue", Outcome::Success, now);
+        let entry = AuditEntry::by(actor, "case.queue", Outcome::Success, now)
+            .naming(entries.iter().map(|c| c.patient.id));
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
         Ok(Queue { entries, counts })

@@ -85,7 +85,8 @@ impl Store {
                 _ => None,
             },
             ..AuditEntry::by(actor, "case.search", Outcome::Success, now)
-        };
+        }
+        .naming(records.iter().map(|r| r.case.patient.id));
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
         Ok(CasePage {
@@ -128,7 +129,8 @@ impl Store {
                     _ => None,
                 },
                 ..AuditEntry::by(actor, "case.search", Outcome::Success, now)
-            },
+            }
+            .naming(cases.iter().map(|c| c.patient.id)),
         };
         let records = with_parts(tx.as_mut(), person, scope, cases, parts).await?;
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;

@@ -117,7 +117,8 @@ impl Store {
                     ..AuditEntry::by(actor, "patient.read", outcome, now)
                 }
             }
-            _ => AuditEntry::by(actor, "patient.search", Outcome::Success, now),
+            _ => AuditEntry::by(actor, "patient.search", Outcome::Success, now)
+                .naming(patients.iter().map(|p| p.id)),
         };
         audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;

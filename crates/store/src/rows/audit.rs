@@ -13,6 +13,7 @@ pub struct AuditRow {
     patient_id: Option<Uuid>,
     case_id: Option<Uuid>,
     object_id: Option<Uuid>,
+    patients: Option<String>,
     action: String,
     outcome: String,
     client_addr: Option<String>,
@@ -32,6 +33,13 @@ impl From<AuditRow> for AuditRecord {
             patient_id: row.patient_id,
             case_id: row.case_id,
             object_id: row.object_id,
+            patients: row
+                .patients
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|id| Uuid::parse_str(id).ok())
+                .collect(),
             action: row.action,
             outcome: row.outcome,
             client_addr: row.client_addr,

@@ -7,8 +7,8 @@ macro_rules! impl_audit_tx {
     ($tx:ident, $db:ty, $lock:literal) => {
         macro_rules! audit_select {
             () => {
-                "SELECT seq, at, actor_id, via, organization_id, patient_id, case_id, object_id, action, outcome, \
-                 client_addr, request_id, prev_hash, hash FROM audit_log"
+                "SELECT seq, at, actor_id, via, organization_id, patient_id, case_id, object_id, patients, action, \
+                 outcome, client_addr, request_id, prev_hash, hash FROM audit_log"
             };
         }
 
@@ -27,8 +27,8 @@ macro_rules! impl_audit_tx {
             async fn insert_audit(&mut self, r: &$crate::audit::AuditRecord) -> Result<(), $crate::StoreError> {
                 sqlx::query(
                     "INSERT INTO audit_log (seq, at, actor_id, via, organization_id, patient_id, case_id, object_id, \
-                     action, outcome, client_addr, request_id, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                     action, outcome, client_addr, request_id, prev_hash, hash, patients) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(r.seq)
                 .bind(jiff_sqlx::Timestamp::from(r.at))
@@ -44,6 +44,9 @@ macro_rules! impl_audit_tx {
                 .bind(r.request_id.as_deref())
                 .bind(&r.prev_hash)
                 .bind(&r.hash)
+                .bind((!r.patients.is_empty()).then(|| {
+                    r.patients.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+                }))
                 .execute(&mut *self.0)
                 .await
                 .map_err($crate::rows::db_error)?;
@@ -104,7 +107,15 @@ macro_rules! impl_audit_tx {
                 push_in(&mut q, "organization_id", &Some(organization_ids.to_vec()));
                 push_in(&mut q, "seq", &query.seqs);
                 push_in(&mut q, "actor_id", &query.actor_ids);
-                push_in(&mut q, "patient_id", &query.patient_ids);
+                // A patient is named in `patient_id`, or among a search's `patients`.
+                if let Some(patients) = &query.patient_ids {
+                    q.push(" AND (1 = 0");
+                    for patient in patients {
+                        q.push(" OR patient_id = ").push_bind(*patient);
+                        q.push(" OR patients LIKE ").push_bind(format!("%{patient}%"));
+                    }
+                    q.push(")");
+                }
                 push_in(&mut q, "case_id", &query.case_ids);
                 push_in(&mut q, "action", &query.actions);
                 push_in(&mut q, "outcome", &query.outcomes);

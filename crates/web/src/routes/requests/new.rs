@@ -72,7 +72,7 @@ async fn render(
 ) -> Result<Html<String>, PageError> {
     let patients = state
         .store
-        .site_patients(&signed_in.actor)
+        .site_patients(&signed_in.actor, state.clock.now())
         .await
         .in_lang(lang)?;
     let specialties = state

@@ -30,6 +30,7 @@ fn resource(r: &AuditRecord) -> Value {
         via: r.via.clone(),
         organization_id: r.organization_id,
         patient_id: r.patient_id,
+        patients: r.patients.clone(),
         case_id: r.case_id,
         object_id: r.object_id,
         action: r.action.clone(),
