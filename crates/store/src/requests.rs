@@ -106,6 +106,8 @@ pub trait RequestTx: Send {
     async fn attachments(&mut self, case_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
     /// The request an upload is attached to.
     async fn case_of_upload(&mut self, upload_id: Uuid) -> Result<Option<Uuid>, StoreError>;
+    /// The next number of the `prefix` references of `year` (from 1).
+    async fn next_reference(&mut self, prefix: &str, year: i16) -> Result<i64, StoreError>;
 }
 
 fn not_found(what: &'static str, key: impl ToString) -> StoreError {
@@ -184,8 +186,8 @@ impl Store {
             }
         };
         let id = Uuid::now_v7();
-        let case = NewCase {
-            reference: reference(id, now),
+        let mut case = NewCase {
+            reference: next_reference(tx.as_mut(), now).await?,
             patient_id,
             requester_id,
             site_id,
@@ -195,18 +197,26 @@ impl Store {
             created_at: now,
             idempotency_key: new.idempotency_key.clone(),
         };
-        if !tx.insert_case(id, &case).await? {
+        // References from before the sequence may hold a number: skip it.
+        let mut tries = 0;
+        while !tx.insert_case(id, &case).await? {
             // A concurrent request with the same key won the race: it is the answer.
             let winner = match &new.idempotency_key {
                 Some(key) => tx.case_by_key(requester_id, key).await?,
                 None => None,
             };
-            let winner = winner.ok_or(StoreError::Conflict {
-                what: "dossier",
-                key: case.reference,
-            })?;
-            drop(tx);
-            return self.case(actor, winner, now).await;
+            if let Some(winner) = winner {
+                drop(tx);
+                return self.case(actor, winner, now).await;
+            }
+            tries += 1;
+            if tries > 100 {
+                return Err(StoreError::Conflict {
+                    what: "dossier",
+                    key: case.reference,
+                });
+            }
+            case.reference = next_reference(tx.as_mut(), now).await?;
         }
         self.audit_request(
             tx.as_mut(),
@@ -429,9 +439,12 @@ async fn own_draft(tx: &mut dyn Tx, actor: &Actor, case_id: Uuid) -> Result<Case
         .ok_or_else(|| not_found("brouillon", case_id))
 }
 
-/// `TE-2026-4F2A9C`: the year and six characters of the id's random part.
-fn reference(id: Uuid, now: Timestamp) -> String {
-    let year = now.to_zoned(jiff::tz::TimeZone::UTC).year();
-    let random = id.simple().to_string().to_uppercase();
-    format!("TE-{year}-{}", &random[random.len() - 6..])
+/// `TE-2026-0042`: the year in Paris and the next number of its sequence,
+/// taken in the request's own transaction (unique by construction, and
+/// easy to read over the phone).
+async fn next_reference(tx: &mut dyn Tx, now: Timestamp) -> Result<String, StoreError> {
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").map_err(StoreError::internal)?;
+    let year = now.to_zoned(paris).year();
+    let number = tx.next_reference("TE", year).await?;
+    Ok(format!("TE-{year}-{number:04}"))
 }

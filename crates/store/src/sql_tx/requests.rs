@@ -156,6 +156,20 @@ macro_rules! impl_request_tx {
                     })
                     .collect())
             }
+
+            async fn next_reference(&mut self, prefix: &str, year: i16) -> Result<i64, $crate::StoreError> {
+                // One statement: the row lock serialises concurrent requests.
+                sqlx::query_scalar(
+                    "INSERT INTO reference_counters (prefix, year, last) VALUES ($1, $2, 1) \
+                     ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1 \
+                     RETURNING last",
+                )
+                .bind(prefix)
+                .bind(i32::from(year))
+                .fetch_one(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)
+            }
         }
     };
 }

@@ -434,9 +434,14 @@ pub(crate) fn redacted(value: &Value) -> Value {
                 });
                 out.push_str(&format!("[id-{n}]"));
                 at += 36;
-            } else if s[at..].starts_with("TE-20") && s.len() >= at + 14 {
+            } else if s[at..].starts_with("TE-20") && s.len() >= at + 8 {
+                // TE-2026-0042: the prefix, the year, then the number.
+                let number = s[at + 8..]
+                    .bytes()
+                    .take_while(u8::is_ascii_alphanumeric)
+                    .count();
                 out.push_str("[reference]");
-                at += 14;
+                at += 8 + number;
             } else {
                 let c = s[at..].chars().next().unwrap();
                 out.push(c);

@@ -11,3 +11,12 @@ CREATE INDEX known_devices_by_person ON known_devices (person_id);
 -- Every patient a search returned (matches and includes), beyond the one
 -- `patient_id` names; space-separated ids, in the record's hash when present.
 ALTER TABLE audit_log ADD COLUMN patients TEXT;
+
+-- Request references are a per-year sequence (TE-2026-0042), unique by
+-- construction and readable over the phone.
+CREATE TABLE reference_counters (
+    prefix TEXT NOT NULL,
+    year   INTEGER NOT NULL,
+    last   BIGINT NOT NULL,
+    PRIMARY KEY (prefix, year)
+);
