@@ -9,6 +9,7 @@ mod pdf;
 mod quality;
 mod sniff;
 mod strip;
+pub mod synthetic;
 mod thumbnail;
 
 pub use budget::{DecodeBudget, working_memory};

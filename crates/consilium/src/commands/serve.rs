@@ -20,9 +20,11 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
     let clock = startup::system_clock();
     let store = startup::open_store(&config).await?;
     let blobs = startup::open_blobs(&config)?;
+    let state = startup::app_state(store.clone(), blobs, &config, clock.clone(), metrics)?;
     let demo_report = if config.demo {
         let report = demo::install(&store, clock.now()).await?;
         demo::install_history(&store, clock.now()).await?;
+        demo::install_requests(&store, &state.report_kit(), clock.now()).await?;
         Some(report)
     } else {
         None
@@ -59,7 +61,6 @@ pub async fn run(storage: &StorageArgs, args: &ServeArgs) -> anyhow::Result<()> 
         .with_mailer(mailer)
         .with_lease(config.job_lease.0);
     let worker = tokio::spawn(worker.run(stopped));
-    let state = startup::app_state(store, blobs, &config, clock, metrics)?;
     let settings = startup::server_settings(&config);
     let metrics_server = metrics_listener.map(|listener| {
         let mut stopped = stop.subscribe();

@@ -5,6 +5,7 @@
 //! that no mail can ever leave for a real person.
 
 mod cases;
+mod filing;
 mod patients;
 mod people;
 mod region;
@@ -16,6 +17,7 @@ use consilium_domain::{
 use consilium_store::{DirectorySeed, Store};
 use jiff::Timestamp;
 
+pub use filing::install_requests;
 pub use people::DEMO_DOMAIN;
 
 /// Every demo account's password (printed at start; demo storage only).
@@ -29,13 +31,16 @@ pub fn seed() -> anyhow::Result<DirectorySeed> {
         routes: region::routes()?,
         users: people::users()?,
         patients: patients::patients()?,
-        cases: cases::cases()?,
+        // The demo's requests are filed like any other (`install_requests`).
+        cases: Vec::new(),
     })
 }
 
 /// Loads the demo region, gives every demo account the demo password and an
 /// enrolled TOTP secret (kept if they had them), and marks the storage as a
-/// demo so that `user list --json` may show those secrets.
+/// demo so that `user list --json` may show those secrets. The demo's
+/// requests come next, with [`install_requests`] (it needs the blob store
+/// and the report renderer).
 pub async fn install(
     store: &Store,
     now: Timestamp,

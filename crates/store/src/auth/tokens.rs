@@ -106,6 +106,28 @@ impl Store {
             .ok_or_else(|| AuthError::InvalidToken.into())
     }
 
+    /// A person acting through an operator's command on the server (the
+    /// demo region's requests are filed this way): their roles, no session.
+    pub async fn command_actor(
+        &self,
+        email: &consilium_domain::Email,
+    ) -> Result<Actor, StoreError> {
+        let mut tx = self.backend().begin().await?;
+        let person = tx
+            .person_by_email(email)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "utilisateur",
+                key: email.to_string(),
+            })?;
+        actor_for(tx.as_mut(), person.id, Via::Command, ClientInfo::command())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "utilisateur",
+                key: email.to_string(),
+            })
+    }
+
     pub(crate) async fn audit_command(
         &self,
         tx: &mut dyn crate::Tx,

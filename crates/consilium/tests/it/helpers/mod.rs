@@ -116,6 +116,20 @@ impl TestApp {
                 ),
             }),
         };
+        consilium::demo::install_requests(&store, &state.report_kit(), clock.now())
+            .await
+            .unwrap();
+        // The demo's own notifications (and reminders) went out before the
+        // test begins: their jobs are settled, not run.
+        let later = clock.now() + jiff::SignedDuration::from_hours(24 * 400);
+        let lease = jiff::SignedDuration::from_hours(1);
+        for job in store
+            .claim_jobs("setup", later, lease, 10_000)
+            .await
+            .unwrap()
+        {
+            store.complete_job(&job, "setup", later).await.unwrap();
+        }
         Some(Self {
             router: consilium_web::router(state),
             store,
