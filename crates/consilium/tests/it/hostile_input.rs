@@ -255,7 +255,74 @@ async fn files_that_lie_about_their_type_or_can_act_are_refused(app: TestApp) {
     app.finish().await;
 }
 
+/// Errors say what to do, never what a library said inside.
+async fn internal_error_texts_are_not_echoed(app: TestApp) {
+    let claire = app.bearer(CLAIRE).await;
+    // A PNG whose pixels are missing: the decoder fails.
+    let damaged = consilium_blobs::testdata::png_header_only(300, 200);
+    let headers = vec![
+        ("upload-length", damaged.len().to_string()),
+        ("content-type", "application/offset+octet-stream".to_owned()),
+    ];
+    let refused = app.tus("POST", "/files/", &claire, &headers, damaged).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = body_text(refused).await;
+    assert!(text.contains("renvoyez-le depuis l'appareil"), "{text}");
+    for internal in ["buffer", "decoder", "Format", "Huffman", "EOF", "marker"] {
+        assert!(!text.contains(internal), "{internal} in {text}");
+    }
+    let (case_id, _) = app.file_request(&claire).await;
+    let sophie = app.bearer(crate::helpers::fhir::SOPHIE).await;
+    let bad = json!([{ "op": "test", "path": "/status", "value": "nonsense" }]);
+    let response = app
+        .patch_json(&format!("/fhir/r4/Task/{case_id}"), &sophie, &bad)
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let text = body_text(response).await;
+    assert!(text.contains("l'opération n° 1"), "{text}");
+    assert!(
+        !text.contains("TestFailed") && !text.contains("failed at path"),
+        "{text}"
+    );
+    app.finish().await;
+}
+
+/// A demo request reads like one filed today: versions, deadline, history.
+async fn demo_requests_have_a_real_requests_history(app: TestApp) {
+    let claire = app.bearer(CLAIRE).await;
+    let (new_id, _) = app.file_request(&claire).await;
+    let demo_id = app.case_id("TE-2026-0001").await;
+    let shape = |id: String| {
+        let (app, claire) = (&app, &claire);
+        async move {
+            let history = crate::helpers::fhir::json_of(
+                app.fhir(
+                    "GET",
+                    &format!("/fhir/r4/ServiceRequest/{id}/_history"),
+                    claire,
+                    None,
+                    None,
+                )
+                .await,
+            )
+            .await;
+            let task = crate::helpers::fhir::json_of(
+                app.fhir("GET", &format!("/fhir/r4/Task/{id}"), claire, None, None)
+                    .await,
+            )
+            .await;
+            let versions = history["total"].as_u64().unwrap();
+            let due = task["restriction"]["period"]["end"].is_string();
+            (versions, due, task["status"].clone())
+        }
+    };
+    assert_eq!(shape(demo_id.to_string()).await, shape(new_id).await);
+    app.finish().await;
+}
+
 on_both_backends!(
+    internal_error_texts_are_not_echoed,
+    demo_requests_have_a_real_requests_history,
     control_and_bidi_characters_never_reach_a_page_or_a_record,
     a_file_for_a_question_the_form_lacks_is_refused,
     files_that_lie_about_their_type_or_can_act_are_refused,
