@@ -5,7 +5,7 @@
 use std::io::Cursor;
 
 use bytes::Bytes;
-use image::{ImageEncoder, RgbImage, codecs::jpeg::JpegEncoder};
+use image::{ImageEncoder, RgbImage};
 use img_parts::{ImageEXIF, jpeg::Jpeg};
 
 /// A photo-like image: smooth gradients plus fine detail (sharp edges).
@@ -27,8 +27,12 @@ pub fn blurred(image: &RgbImage, radius: u32) -> RgbImage {
 }
 
 pub fn jpeg(image: &RgbImage) -> Vec<u8> {
+    crate::image::synthetic::jpeg(image).unwrap()
+}
+
+pub fn png(image: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 90)
+    image::codecs::png::PngEncoder::new(&mut out)
         .write_image(
             image.as_raw(),
             image.width(),

@@ -293,6 +293,18 @@ pub(crate) async fn users_in(tx: &mut dyn Tx) -> Result<Vec<UserSummary>, StoreE
         .collect())
 }
 
+pub(crate) async fn existing_person(
+    tx: &mut dyn Tx,
+    email: &consilium_domain::Email,
+) -> Result<crate::Person, StoreError> {
+    tx.person_by_email(email)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "utilisateur",
+            key: email.to_string(),
+        })
+}
+
 pub(crate) async fn existing_org(
     tx: &mut dyn Tx,
     key: &OrgKey,

@@ -121,7 +121,8 @@ pub fn ecg() -> Result<Vec<u8>, ImageError> {
     jpeg(&strip)
 }
 
-fn jpeg(picture: &RgbImage) -> Result<Vec<u8>, ImageError> {
+/// A picture as a phone saves it: JPEG, quality 88.
+pub fn jpeg(picture: &RgbImage) -> Result<Vec<u8>, ImageError> {
     let mut out = Vec::new();
     JpegEncoder::new_with_quality(&mut out, 88)
         .write_image(

@@ -1,9 +1,9 @@
 use std::io::Cursor;
 
-use image::{ImageEncoder, RgbImage};
+use image::RgbImage;
 
 use super::*;
-use crate::testdata::{blurred, exif_with_gps, jpeg, png_header_only, textured, with_exif};
+use crate::testdata::{blurred, exif_with_gps, jpeg, png, png_header_only, textured, with_exif};
 
 fn has_exif(bytes: &[u8]) -> bool {
     exif::Reader::new()
@@ -104,19 +104,6 @@ fn blurred_dark_and_sharp_photos_are_told_apart() {
         .quality
         .unwrap();
     assert_eq!(dim.hint(), QualityHint::TooDark, "{dim:?}");
-}
-
-fn png(image: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            image::ExtendedColorType::Rgb8,
-        )
-        .unwrap();
-    out
 }
 
 #[test]

@@ -35,20 +35,7 @@ async fn control_and_bidi_characters_never_reach_a_page_or_a_record(app: TestApp
         .await;
     assert_eq!(filed.status(), StatusCode::OK);
     let filed: Value = serde_json::from_str(&body_text(filed).await).unwrap();
-    let case_id = filed["entry"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find_map(|e| {
-            e["response"]["location"]
-                .as_str()?
-                .strip_prefix("ServiceRequest/")
-        })
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let case_id = crate::helpers::fhir::filed_case_id(&filed);
 
     let sophie = app.sign_in(SOPHIE).await;
     let case = format!("/dossiers/{case_id}");

@@ -27,13 +27,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let mut tx = self.backend().begin().await?;
-        let person = tx
-            .person_by_email(email)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "utilisateur",
-                key: email.to_string(),
-            })?;
+        let person = crate::directory::existing_person(tx.as_mut(), email).await?;
         let secret = totp_secret.map(TotpSecret::to_base32);
         let added = tx
             .insert_credentials(person.id, password_hash, secret.as_deref(), now)

@@ -113,13 +113,7 @@ impl Store {
         email: &consilium_domain::Email,
     ) -> Result<Actor, StoreError> {
         let mut tx = self.backend().begin().await?;
-        let person = tx
-            .person_by_email(email)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "utilisateur",
-                key: email.to_string(),
-            })?;
+        let person = crate::directory::existing_person(tx.as_mut(), email).await?;
         actor_for(tx.as_mut(), person.id, Via::Command, ClientInfo::command())
             .await?
             .ok_or_else(|| StoreError::NotFound {

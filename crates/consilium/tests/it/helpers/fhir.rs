@@ -136,19 +136,7 @@ impl TestApp {
                 .await,
         )
         .await;
-        let case_id = filed["entry"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find_map(|e| {
-                e["response"]["location"]
-                    .as_str()?
-                    .strip_prefix("ServiceRequest/")?
-                    .split("/_history/")
-                    .next()
-            })
-            .unwrap()
-            .to_owned();
+        let case_id = filed_case_id(&filed);
         (case_id, binary)
     }
 
@@ -186,6 +174,23 @@ impl TestApp {
             .person
             .id
     }
+}
+
+/// The id of the request a filing transaction's answer made.
+pub(crate) fn filed_case_id(answer: &Value) -> String {
+    answer["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|e| {
+            e["response"]["location"]
+                .as_str()?
+                .strip_prefix("ServiceRequest/")?
+                .split("/_history/")
+                .next()
+        })
+        .unwrap()
+        .to_owned()
 }
 
 pub(crate) async fn status_of(response: Response) -> (StatusCode, Value) {
