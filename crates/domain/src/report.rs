@@ -66,6 +66,30 @@ pub struct ReportAnswer {
     pub answer: String,
 }
 
+/// The patient's consent, as the requester recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportConsent {
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// One message of the exchange between expert and requester.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportMessage {
+    /// Who wrote it.
+    pub author: String,
+    /// A question of the expert (`true`) or the requester's reply.
+    pub from_expert: bool,
+    /// When.
+    pub at: Timestamp,
+    /// What it says.
+    pub text: String,
+    /// How many photos came with it.
+    pub photos: usize,
+}
+
 /// Everything the report states.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -87,8 +111,12 @@ pub struct Report {
     pub submitted_at: Timestamp,
     /// The requester's question.
     pub question: String,
+    /// The patient's consent (HAS: recorded before the act).
+    pub consent: Option<ReportConsent>,
     /// The questionnaire's answers (consent and photos excluded).
     pub answers: Vec<ReportAnswer>,
+    /// The questions and replies exchanged before the advice, oldest first.
+    pub exchanges: Vec<ReportMessage>,
     /// Photo thumbnails.
     pub photos: Vec<ReportPhoto>,
     /// The advice.

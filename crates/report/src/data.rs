@@ -22,7 +22,9 @@ pub(crate) struct Data<'a> {
     patient: Patient<'a>,
     submitted: String,
     question: &'a str,
+    consent: Option<Consent<'a>>,
     answers: Vec<Answer<'a>>,
+    exchanges: Vec<Exchange<'a>>,
     photos: Vec<Photo<'a>>,
     advice: Advice<'a>,
     advice_version: u32,
@@ -52,6 +54,21 @@ struct Patient<'a> {
 struct Answer<'a> {
     question: &'a str,
     answer: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Consent<'a> {
+    by: &'a str,
+    at: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Exchange<'a> {
+    author: &'a str,
+    role: &'static str,
+    at: String,
+    text: &'a str,
+    photos: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,6 +115,25 @@ impl<'a> Data<'a> {
             },
             submitted: at(&report.submitted_at),
             question: &report.question,
+            consent: report.consent.as_ref().map(|c| Consent {
+                by: &c.recorded_by,
+                at: at(&c.at),
+            }),
+            exchanges: report
+                .exchanges
+                .iter()
+                .map(|m| Exchange {
+                    author: &m.author,
+                    role: if m.from_expert {
+                        "Question de l'expert"
+                    } else {
+                        "Réponse du demandeur"
+                    },
+                    at: at(&m.at),
+                    text: &m.text,
+                    photos: m.photos,
+                })
+                .collect(),
             answers: report
                 .answers
                 .iter()

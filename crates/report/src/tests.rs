@@ -6,7 +6,10 @@ use std::{
 
 use consilium_domain::{
     expertise::{Advice, Visit},
-    report::{ReportAnswer, ReportAppointment, ReportPatient, ReportPhoto, Signatory},
+    report::{
+        ReportAnswer, ReportAppointment, ReportConsent, ReportMessage, ReportPatient, ReportPhoto,
+        Signatory,
+    },
 };
 use jiff::{Timestamp, civil::date};
 
@@ -56,6 +59,26 @@ fn sample() -> Report {
         question: "Lésion pigmentée de l'avant-bras gauche apparue il y a six mois.\n\
                    Faut-il l'exciser ?"
             .into(),
+        consent: Some(ReportConsent {
+            recorded_by: "Dr Paul Martin".into(),
+            at: at("2026-10-25T14:20:00Z"),
+        }),
+        exchanges: vec![
+            ReportMessage {
+                author: "Dr Claire Dubois".into(),
+                from_expert: true,
+                at: at("2026-10-26T09:00:00Z"),
+                text: "Pouvez-vous envoyer une photo dermoscopique ?".into(),
+                photos: 0,
+            },
+            ReportMessage {
+                author: "Dr Paul Martin".into(),
+                from_expert: false,
+                at: at("2026-10-26T11:15:00Z"),
+                text: "Voici la photo demandée.".into(),
+                photos: 1,
+            },
+        ],
         answers: vec![
             ReportAnswer {
                 question: "Depuis quand la lésion est-elle présente ?".into(),
@@ -162,7 +185,12 @@ fn a_report_renders_to_a_pdf_stating_its_facts() {
         "12/11/2026 à 10:30",
         "Consultation de dermatologie, bâtiment B, 2e étage",
         "généré le 27/10/2026 à 09:00",
-        "Page 1 sur 1",
+        "Page 1 sur 2",
+        // The consent, and the exchange before the advice (issue 15).
+        "Consentement du patient : recueilli par Dr Paul Martin le 25/10/2026 à 15:20",
+        "Échanges avant l’avis",
+        "Pouvez-vous envoyer une photo dermoscopique ?",
+        "Réponse du demandeur — Dr Paul Martin, 26/10/2026 à 12:15 (1 photo(s) jointe(s))",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

@@ -11,8 +11,8 @@ use consilium_domain::{
     expertise::{Advice, Step, StepContext},
     questionnaire::{Answer, Answers, Form},
     report::{
-        RenderError, RenderReport, Report, ReportAnswer, ReportAppointment, ReportPatient,
-        ReportPhoto, Signatory,
+        RenderError, RenderReport, Report, ReportAnswer, ReportAppointment, ReportConsent,
+        ReportMessage, ReportPatient, ReportPhoto, Signatory,
     },
 };
 use jiff::Timestamp;
@@ -239,6 +239,19 @@ impl Store {
                 });
             }
         }
+        let exchanges = tx
+            .case_messages(case.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.kind == "question" || m.kind == "reply")
+            .map(|m| ReportMessage {
+                author: m.author_name,
+                from_expert: m.kind == "question",
+                at: m.at,
+                text: m.body,
+                photos: m.upload_ids.len(),
+            })
+            .collect();
         let version = next_version(tx.case_reports(case.id).await?.len())?;
         let patient = &case.patient.identity;
         Ok(Report {
@@ -270,6 +283,12 @@ impl Store {
             },
             submitted_at: case.submitted_at.unwrap_or(case.created_at),
             question,
+            // Only the requester who filed it records consent (on their draft).
+            consent: case.consent_at.map(|at| ReportConsent {
+                recorded_by: case.requester_name.clone(),
+                at,
+            }),
+            exchanges,
             answers: lines
                 .into_iter()
                 .filter(|(q, _)| !q.is_empty())
