@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // `consilium user list | head -1`: the reader had enough.
+        Err(err) if commands::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // One line, French then English where the message has both.
             eprintln!("erreur / error: {}", format!("{err:#}").replace('\n', " "));

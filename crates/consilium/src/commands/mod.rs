@@ -86,3 +86,18 @@ pub(crate) fn init_tracing(format: LogFormat, default_level: &str) {
         LogFormat::Pretty => builder.try_init(),
     };
 }
+
+/// Writes one line to standard output. A reader that went away (`| head`)
+/// is an error [`is_closed_pipe`] recognises, so the command stops quietly
+/// instead of panicking as `println!` would.
+pub fn print_line(line: impl std::fmt::Display) -> anyhow::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{line}")?;
+    Ok(())
+}
+
+/// True when `err` is a write to a pipe whose reader is gone.
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

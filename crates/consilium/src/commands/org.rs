@@ -39,9 +39,14 @@ pub async fn list(store: &Store, json: bool) -> anyhow::Result<()> {
                 "finess": org.finess,
                 "city": org.city,
             });
-            println!("{line}");
+            super::print_line(line)?;
         } else {
-            println!("{:<10} {:<20} {}", finess, org.kind.code(), org.name);
+            super::print_line(format!(
+                "{:<10} {:<20} {}",
+                finess,
+                org.kind.code(),
+                org.name
+            ))?;
         }
     }
     Ok(())

@@ -39,10 +39,19 @@ pub async fn create(
     Ok(())
 }
 
-/// Lists tokens, one JSON object per line.
+/// Lists tokens, one JSON object per line, each with its owner's e-mail
+/// address (never the secret).
 pub async fn list(store: &Store) -> anyhow::Result<()> {
+    let owners: std::collections::HashMap<_, _> = store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.person.id, u.person.email.to_string()))
+        .collect();
     for token in store.tokens().await? {
-        println!("{}", serde_json::to_string(&token)?);
+        let mut line = serde_json::to_value(&token)?;
+        line["owner"] = serde_json::json!(owners.get(&token.person_id));
+        super::print_line(line)?;
     }
     Ok(())
 }

@@ -109,7 +109,12 @@ pub async fn demo_code(store: &Store, email: &Email) -> anyhow::Result<()> {
 
 /// The JSON object `user list --json` prints for a user (a contract: DESIGN.md).
 /// On a demo storage, demo accounts also carry `password` and `totp_secret`.
-pub fn to_json(user: &UserSummary, demo_secret: Option<&TotpSecret>) -> serde_json::Value {
+/// `finess` is the first organisation's, the key `user create --organization` takes.
+pub fn to_json(
+    user: &UserSummary,
+    finess: Option<&str>,
+    demo_secret: Option<&TotpSecret>,
+) -> serde_json::Value {
     let mut roles: Vec<&str> = user.memberships.iter().map(|m| m.role.code()).collect();
     roles.sort_unstable();
     roles.dedup();
@@ -125,6 +130,7 @@ pub fn to_json(user: &UserSummary, demo_secret: Option<&TotpSecret>) -> serde_js
         "name": user.person.display_name(),
         "roles": roles,
         "organization": organizations.first(),
+        "organization_finess": finess,
         "organizations": organizations,
         "profession": practitioner.map(|p| p.profession.code()),
         "rpps": practitioner.map(|p| p.rpps.as_str()),
@@ -137,27 +143,35 @@ pub fn to_json(user: &UserSummary, demo_secret: Option<&TotpSecret>) -> serde_js
     object
 }
 
-/// Prints every user, as JSON lines or as a table.
+/// Prints every user, as JSON lines or as a table; each with the FINESS of
+/// their organisation, which `user create --organization` takes back.
 pub async fn list(store: &Store, json: bool) -> anyhow::Result<()> {
+    let finess: std::collections::HashMap<_, _> = store
+        .organizations()
+        .await?
+        .into_iter()
+        .filter_map(|o| Some((o.id, o.finess?.to_string())))
+        .collect();
     for user in store.users().await? {
+        let first = user.memberships.first();
+        let org_finess = first
+            .and_then(|m| finess.get(&m.organization_id))
+            .map(String::as_str);
         if json {
             let secret = store
                 .demo_totp_secret(&user.person.email, DEMO_DOMAIN)
                 .await?;
-            println!("{}", to_json(&user, secret.as_ref()));
+            super::print_line(to_json(&user, org_finess, secret.as_ref()))?;
         } else {
             let roles: Vec<&str> = user.memberships.iter().map(|m| m.role.code()).collect();
-            let org = user
-                .memberships
-                .first()
-                .map(|m| m.organization_name.as_str())
-                .unwrap_or("");
-            println!(
-                "{:<34} {:<24} {:<28} {org}",
+            let org = first.map(|m| m.organization_name.as_str()).unwrap_or("");
+            let org_finess = org_finess.unwrap_or("-");
+            super::print_line(format!(
+                "{:<34} {:<24} {:<28} {org_finess:<10} {org}",
                 user.person.email,
                 user.person.display_name(),
                 roles.join(",")
-            );
+            ))?;
         }
     }
     Ok(())

@@ -29,6 +29,7 @@ mod audit_cli;
 mod audit_searches;
 mod auth_http;
 mod cli;
+mod cli_output;
 mod clients;
 mod expertise_http;
 mod fhir_http;
