@@ -139,6 +139,7 @@ fn what_happened(event: &str) -> &'static str {
         "ask" => "l'expert vous pose une question",
         "reply" => "le requérant a répondu à votre question",
         "advise" => "l'avis de l'expert est disponible",
+        "advise-corrected" => "l'expert a corrigé son avis : relisez-le",
         "propose-visit" => "un rendez-vous est proposé",
         "close" => "le requérant a clôturé la demande",
         "deadline-soon" => "l'échéance de réponse approche (moins de 12 h)",

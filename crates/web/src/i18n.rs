@@ -150,6 +150,10 @@ impl Lang {
                 "l'avis de l'expert est disponible",
                 "the expert's advice is available",
             ),
+            "advise-corrected" => self.t(
+                "l'expert a corrigé son avis : relisez-le",
+                "the expert corrected the advice: read it again",
+            ),
             "propose-visit" => self.t("un rendez-vous est proposé", "an appointment is proposed"),
             "close" => self.t(
                 "le requérant a clôturé la demande",

@@ -25,6 +25,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod advice_correction;
 mod audit_cli;
 mod audit_searches;
 mod auth_http;

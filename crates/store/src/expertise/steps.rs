@@ -118,7 +118,7 @@ impl Store {
     }
 
     /// Applies `step` to `case` inside `tx`: new state (if it changed),
-    /// history line, audit record. Returns the new state.
+    /// history line, audit record, notification. Returns the new state.
     pub(super) async fn apply_step(
         &self,
         tx: &mut dyn Tx,
@@ -126,6 +126,21 @@ impl Store {
         case: &CaseView,
         step: &Step,
         ctx: StepContext,
+    ) -> Result<TaskState, StepError> {
+        self.apply_step_as(tx, actor, case, step, ctx, step.name())
+            .await
+    }
+
+    /// [`Self::apply_step`], notifying `event` (a correction of the advice
+    /// is told as such, not as one more advice).
+    pub(super) async fn apply_step_as(
+        &self,
+        tx: &mut dyn Tx,
+        actor: &Actor,
+        case: &CaseView,
+        step: &Step,
+        ctx: StepContext,
+        event: &str,
     ) -> Result<TaskState, StepError> {
         let state = case.task_state()?;
         let mut next = state.after(step, ctx)?;
@@ -180,7 +195,7 @@ impl Store {
             ctx.now,
         );
         audit::append(tx, self.audit_key(), entry).await?;
-        crate::notifications::enqueue_notify(tx, actor, case.id, step.name(), ctx.now).await?;
+        crate::notifications::enqueue_notify(tx, actor, case.id, event, ctx.now).await?;
         if let Some(deadline) = next.deadline.filter(|d| Some(*d) != state.deadline) {
             crate::notifications::schedule_reminders(tx, case.id, deadline, ctx.now).await?;
         }
@@ -396,10 +411,15 @@ impl Store {
         key: Option<&str>,
         now: Timestamp,
     ) -> Result<super::AdviceVersion, StepError> {
-        self.apply_step(tx, actor, case, &Step::Advise, context(actor, now))
+        let earlier = tx.case_advices(case.id).await?.len();
+        let event = if earlier == 0 {
+            "advise"
+        } else {
+            "advise-corrected"
+        };
+        self.apply_step_as(tx, actor, case, &Step::Advise, context(actor, now), event)
             .await?;
-        let version =
-            i32::try_from(tx.case_advices(case.id).await?.len()).map_err(StoreError::internal)? + 1;
+        let version = i32::try_from(earlier).map_err(StoreError::internal)? + 1;
         let message = Message {
             id: Uuid::now_v7(),
             case_id: case.id,

@@ -87,6 +87,8 @@ pub fn audiences(event: &str) -> &'static [Audience] {
         "submit" => &[Audience::Team],
         "take" | "ask" | "advise" | "propose-visit" => &[Audience::Requester],
         "decline" => &[Audience::Requester, Audience::Coordinators, Audience::Team],
+        // The visit may have changed: who organises it hears of it too.
+        "advise-corrected" => &[Audience::Requester, Audience::Coordinators],
         "assign" | "reply" | "close" => &[Audience::Owner],
         "deadline-soon" => &[Audience::OwnerOrTeam],
         "deadline-passed" => &[Audience::Coordinators, Audience::Owner],

@@ -84,6 +84,48 @@ impl CasePage {
         self.file.advices.last()
     }
 
+    /// True when the correction form should start on this visit choice:
+    /// the current version's, or "no visit" for a first advice.
+    fn visit_checked(&self, code: &str) -> bool {
+        match self.latest_advice() {
+            Some(a) => a.advice.visit.code() == code,
+            None => code == Visit::No.code(),
+        }
+    }
+
+    /// What version `a` changed from the one before it, in words.
+    fn changes(&self, a: &AdviceVersion) -> Vec<&'static str> {
+        let Some(before) = self
+            .file
+            .advices
+            .iter()
+            .find(|b| b.version + 1 == a.version)
+        else {
+            return Vec::new();
+        };
+        let (old, new) = (&before.advice, &a.advice);
+        let lang = self.lang;
+        [
+            (
+                old.hypothesis != new.hypothesis,
+                lang.t("hypothèse diagnostique", "diagnostic hypothesis"),
+            ),
+            (old.icd10 != new.icd10, lang.t("code CIM-10", "ICD-10 code")),
+            (
+                old.management != new.management,
+                lang.t("conduite à tenir", "management"),
+            ),
+            (
+                old.visit != new.visit,
+                lang.t("consultation en présentiel", "in-person visit"),
+            ),
+            (old.note != new.note, lang.t("note", "note")),
+        ]
+        .into_iter()
+        .filter_map(|(changed, name)| changed.then_some(name))
+        .collect()
+    }
+
     fn visit_label(&self, visit: &Visit) -> &'static str {
         if self.lang.is_fr() {
             visit.label_fr()
