@@ -109,6 +109,11 @@ pub enum AnswerError {
     /// An answer of the wrong kind, or to a question that does not exist.
     #[error("réponse invalide pour « {0} » / invalid answer for '{0}'")]
     Invalid(String),
+    /// A required photo or document is missing.
+    #[error(
+        "ajoutez au moins un fichier pour « {0} » : l'expert ne peut pas répondre sans / add at least one file for '{0}': the expert cannot answer without"
+    )]
+    NoFile(String),
     /// A file for a question that takes none.
     #[error("cette demande ne prend pas de pièce « {0} » / this request takes no '{0}' files")]
     NoSuchAttachment(String),
@@ -176,6 +181,9 @@ impl Form {
                 text: item.text.clone(),
             };
             let Some(answer) = answer.filter(|a| !is_empty(a)) else {
+                if item.required && item.item_type == ItemType::Attachment {
+                    return Err(AnswerError::NoFile(item.text.clone()));
+                }
                 if item.required {
                     return Err(missing());
                 }

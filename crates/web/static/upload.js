@@ -12,8 +12,10 @@
   const caseId = section.dataset.case;
   const item = section.dataset.item;
   const inputs = section.querySelectorAll('input[type=file]');
-  if (window.consiliumTusMissing || !window.tus) {
-    note.textContent = 'Envoi de fichiers indisponible : composants web non installés (npm ci --prefix web).';
+  if (!window.tus) {
+    // The upload library did not load (an old browser, a proxy): say what the
+    // person can do, never what a developer should install.
+    note.textContent = "L'envoi de photos ne fonctionne pas sur ce navigateur : rechargez la page, ou utilisez un navigateur à jour.";
     inputs.forEach((input) => { input.disabled = true; });
     return;
   }

@@ -91,6 +91,29 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
 
     let mut complete = derm_answers(true);
     complete.push(("action", "send"));
+    // Every answer, but no photo: the expert could not answer.
+    let no_photo = app.post_form(&draft_path, Some(&claire), &complete).await;
+    assert_eq!(no_photo.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body_text(no_photo)
+            .await
+            .contains("ajoutez au moins un fichier pour « Photos")
+    );
+    let token = app.bearer(CLAIRE).await;
+    let upload = app.photo_upload(&token).await;
+    let attached = app
+        .post_form(
+            &format!("{draft_path}/pieces"),
+            Some(&claire),
+            &[
+                ("upload", &upload),
+                ("item", "photos"),
+                ("body_site", "Dos"),
+                ("photo_kind", "overview"),
+            ],
+        )
+        .await;
+    assert_eq!(attached.status(), StatusCode::OK);
     let sent = app.post_form(&draft_path, Some(&claire), &complete).await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let case_path = location(&sent);
