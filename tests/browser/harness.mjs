@@ -127,5 +127,6 @@ export async function signIn(page, server, user, totp) {
   await page.getByRole('button', { name: 'Continuer' }).click();
   await page.getByLabel('Code à 6 chiffres de votre application').fill(totp(user.totp_secret));
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL(/\/accueil/);
+  // Each lands where their work is: requests, queue or dashboards.
+  await page.waitForURL(/\/(accueil|file-attente|stats)/);
 }

@@ -51,6 +51,23 @@ impl Nav {
     }
 }
 
+/// Where a person's work is, for the page they land on once signed in: a
+/// requester's requests, an expert's or coordinator's queue, an
+/// administrator's dashboards (issue 15: nobody lands on an empty page).
+pub fn landing(actor: &Actor) -> &'static str {
+    use consilium_domain::directory::Role;
+    let has = |role: Role| actor.caller.roles.iter().any(|r| r.role == role);
+    if has(Role::Requester) {
+        "/accueil"
+    } else if has(Role::Expert) || has(Role::Coordinator) {
+        "/file-attente"
+    } else if has(Role::RegionalAdmin) || has(Role::OrgAdmin) {
+        "/stats"
+    } else {
+        "/accueil"
+    }
+}
+
 /// Keeps the half of a "français / English" message in the page's language.
 pub fn localized(message: &str, lang: Lang) -> String {
     match message.split_once(" / ") {

@@ -43,6 +43,7 @@ mod hostile_input;
 mod http;
 mod identity_http;
 mod jobs_cluster;
+mod landing_http;
 mod metrics_access;
 mod notifications_http;
 mod requests_http;

@@ -90,7 +90,7 @@ pub async fn submit(
         )
         .await
     {
-        Ok(signed) => signed_in(&state.config, &signed),
+        Ok(signed) => signed_in(&state, &pending.client, &signed).await,
         Err(err) => {
             let secret = state.store.enrolment_secret(&pending.token, now).await;
             match secret {

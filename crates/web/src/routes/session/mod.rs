@@ -29,14 +29,27 @@ fn redirect_with_cookie(to: &'static str, cookie: HeaderValue) -> Response {
         .into_response()
 }
 
-/// A 303 to the signed-in person's home, setting the session and the
-/// known-device cookies.
-fn signed_in(config: &crate::WebConfig, signed: &consilium_store::auth::SignedIn) -> Response {
+/// A 303 to where the signed-in person's work is, setting the session and
+/// the known-device cookies.
+async fn signed_in(
+    state: &crate::AppState,
+    client: &consilium_store::audit::ClientInfo,
+    signed: &consilium_store::auth::SignedIn,
+) -> Response {
+    let config = &state.config;
+    let landing = match state
+        .store
+        .session(&signed.session, client, state.clock.now())
+        .await
+    {
+        Ok(consilium_store::auth::SessionState::Active(actor)) => crate::page::landing(&actor),
+        _ => "/accueil",
+    };
     let session = crate::auth::session_cookie(config, &signed.session);
     let device = crate::auth::device_cookie(config, &signed.device);
     (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, HeaderValue::from_static("/accueil"))],
+        [(header::LOCATION, HeaderValue::from_static(landing))],
         // Appended: an array of headers keeps only the last of one name.
         axum::response::AppendHeaders([
             (header::SET_COOKIE, session),

@@ -59,7 +59,7 @@ pub async fn submit(
         )
         .await;
     match result {
-        Ok(signed) => signed_in(&state.config, &signed),
+        Ok(signed) => signed_in(&state, &pending.client, &signed).await,
         Err(err) => refused(err, lang, |message| {
             CodePage {
                 lang,
