@@ -131,6 +131,33 @@ async fn a_correction_keeps_every_field_and_says_what_changed(app: TestApp) {
     let worker = Worker::named(app.store.clone(), clock, "node-1".into());
     while worker.run_once().await.unwrap() > 0 {}
     let gp = app.sign_in(CLAIRE).await;
+    // For the GP the advice comes first, before everything else on the page,
+    // and the home list says it is there (issue 15, item 4).
+    let page = body_text(app.get_as(&case, Auth::Cookie(&gp)).await).await;
+    let first = page.find("id=\"avis-resume\"").expect("the advice on top");
+    assert!(
+        first < page.find("<h2>Patient</h2>").unwrap(),
+        "before the patient"
+    );
+    let top = &page[first..];
+    assert!(
+        top.contains("version 2 (corrigée)")
+            && top.contains("Consultation en présentiel dans la semaine")
+    );
+    assert!(
+        top.contains("J&#39;ai lu l&#39;avis : clôturer")
+            || top.contains("J'ai lu l'avis : clôturer")
+    );
+    let home = body_text(app.get_as("/accueil", Auth::Cookie(&gp)).await).await;
+    let reference = app.reference_of(&case_id).await;
+    let line = home
+        .split(&reference)
+        .nth(1)
+        .unwrap()
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(line.contains("Avis disponible"), "{line}");
     let list = body_text(app.get_as("/notifications", Auth::Cookie(&gp)).await).await;
     assert!(
         list.contains("l&#39;expert a corrigé son avis")

@@ -33,9 +33,17 @@ pub async fn show(
         .cases(actor, state.clock.now())
         .await
         .in_lang(lang)?;
-    // What waits for the reader comes first: an expert's question to answer.
-    cases
-        .sort_by_key(|c| c.status != "on-hold" || c.parties.requester_id != actor.caller.person_id);
+    // What waits for the reader comes first: an expert's question to
+    // answer, then an advice to read.
+    let waiting = |c: &CaseView| {
+        let mine = c.parties.requester_id == actor.caller.person_id;
+        match (mine, c.status.as_str(), c.answered) {
+            (true, "on-hold", _) => 0,
+            (true, status, true) if status != "completed" => 1,
+            _ => 2,
+        }
+    };
+    cases.sort_by_key(waiting);
     let requester = actor.caller.roles.iter().any(|r| r.role == Role::Requester);
     let page = DashboardPage {
         lang,

@@ -77,6 +77,8 @@ struct CasePage {
     error: Option<String>,
     visits: Vec<(&'static str, &'static str)>,
     key: Uuid,
+    /// The reader filed the request: the advice comes first for them.
+    reads_as_requester: bool,
 }
 
 impl CasePage {
@@ -237,6 +239,7 @@ pub async fn render(
         })
         .collect();
     let can = abilities(signed_in, &file, now);
+    let reads_as_requester = file.case.parties.requester_id == signed_in.actor.caller.person_id;
     let caller = &signed_in.actor.caller;
     if !caller.may(CaseAction::Read, &file.case.parties) {
         return Ok(page::not_found(lang));
@@ -255,6 +258,7 @@ pub async fn render(
         answers: lines,
         consent,
         earlier,
+        reads_as_requester,
         can,
         error,
         visits: Visit::ALL
