@@ -41,6 +41,25 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
         form.contains("Nouvelle demande de télé-expertise") && form.contains("Moreau Jeanne Marie"),
         "{form}"
     );
+    // No clinical choice is made for the GP (issue 15, item 12): no
+    // specialty ticked, no sex chosen, plain words for the identity check.
+    let specialties: Vec<&str> = form.split("name=\"specialty\"").skip(1).collect();
+    assert!(specialties.len() >= 3);
+    assert!(
+        specialties
+            .iter()
+            .all(|s| !s.split('>').next().unwrap().contains("checked"))
+    );
+    let sex = form.split("<select id=\"sex\"").nth(1).unwrap();
+    assert!(
+        sex.trim_start_matches(" name=\"sex\">")
+            .starts_with("<option value=\"\">"),
+        "{sex}"
+    );
+    assert!(
+        form.contains("Comment l&#39;identité a-t-elle été vérifiée ?")
+            || form.contains("Comment l'identité a-t-elle été vérifiée ?")
+    );
     let key = form
         .split("name=\"key\" value=\"")
         .nth(1)

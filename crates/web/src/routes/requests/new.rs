@@ -134,7 +134,10 @@ fn new_patient(form: &NewRequestForm) -> Result<NewPatient, String> {
             .birth_date
             .parse()
             .map_err(|_| "Date de naissance invalide / invalid birth date".to_owned())?,
-        sex: Sex::parse(&form.sex).map_err(|e| e.to_string())?,
+        sex: Sex::parse(&form.sex).map_err(|_| {
+            "Sexe : choisissez Féminin, Masculin ou Indéterminé / Sex: choose female, male or undetermined"
+                .to_owned()
+        })?,
         identity_status: IdentityStatus::parse(&form.identity_status).map_err(|e| e.to_string())?,
     })
 }
