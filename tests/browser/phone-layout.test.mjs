@@ -51,9 +51,21 @@ test('signed out: the home and sign-in pages fit a phone', async () => {
   await fits(page, 'visitor', 'sign-in', '/connexion');
 });
 
-test('a GP: home, new request, a request, notifications, account', async () => {
+test('a GP: header menu, home, new request, a request, notifications, account', async () => {
   const page = await phonePage(browser);
   await signIn(page, server, user('claire.martin'), totp);
+  // She is also her site's admin: one header row, the rest behind "Menu",
+  // which a keyboard opens.
+  const header = page.locator('header.site-header');
+  const height = (await header.boundingBox()).height;
+  assert.ok(height <= 80, `the header is ${height} px high`);
+  assert.equal(await page.getByRole('link', { name: 'Journal' }).isVisible(), false, 'folded');
+  const menu = page.getByRole('button', { name: 'Menu' });
+  await menu.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await page.getByRole('link', { name: 'Journal' }).waitFor();
+  await page.screenshot({ path: join(screenshots, 'phone-gp-menu-open.png') });
   await fits(page, 'gp', 'home', '/accueil');
   const request = await firstCase(page);
   await fits(page, 'gp', 'new-request', '/demandes/nouvelle');

@@ -56,3 +56,11 @@ pub async fn notifications() -> impl IntoResponse {
         include_str!("../../static/notifications.js"),
     )
 }
+
+/// `GET /static/menu.js`: folds the header's links behind "Menu" on a phone.
+pub async fn menu() -> impl IntoResponse {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/menu.js"),
+    )
+}

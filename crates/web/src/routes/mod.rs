@@ -91,6 +91,7 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         )
         .route("/notifications/flux", get(notifications::stream))
         .route("/static/notifications.js", get(assets::notifications))
+        .route("/static/menu.js", get(assets::menu))
         .route("/dossiers/{id}/prise", post(expertise::steps::take))
         .route("/dossiers/{id}/refus", post(expertise::steps::decline))
         .route("/dossiers/{id}/attribution", post(expertise::steps::assign))
