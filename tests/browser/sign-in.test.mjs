@@ -50,6 +50,8 @@ test('a new user enrols TOTP at first sign-in, then a used code is refused', asy
   assert.ok(await page.getByRole('heading', { name: 'Bonjour Inès Nouvel' }).isVisible());
   await page.screenshot({ path: join(screenshots, 'home-signed-in-phone-fr.png'), fullPage: true });
 
+  // On a phone the header's links are behind "Menu".
+  await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
   assert.equal(new URL(page.url()).pathname, '/');
   await submitPassword(page, NEW_USER, NEW_PASSWORD);

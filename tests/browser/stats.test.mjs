@@ -29,6 +29,8 @@ test('the regional admin reads a year of activity on a phone', async () => {
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
   page.on('pageerror', (err) => problems.push(err.message));
   await signIn(page, server, user('helene.garnier'), totp);
+  // On a phone the header's links are behind "Menu".
+  await page.getByRole('button', { name: 'Menu' }).click();
   await page.getByRole('link', { name: 'Statistiques' }).click();
   await page.waitForURL(/\/stats/);
   await page.getByRole('heading', { level: 1, name: 'Tableau de bord régional' }).waitFor();
