@@ -46,6 +46,7 @@ mod jobs_cluster;
 mod landing_http;
 mod metrics_access;
 mod notifications_http;
+mod references;
 mod requests_http;
 mod slow_clients;
 mod stats_http;
