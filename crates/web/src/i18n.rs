@@ -48,6 +48,9 @@ impl Lang {
     /// How long ago `at` was, roughly, as people say it.
     pub fn since(self, at: &jiff::Timestamp, now: &jiff::Timestamp) -> String {
         let minutes = now.duration_since(*at).as_secs().max(0) / 60;
+        if minutes == 0 {
+            return self.t("à l'instant", "just now").to_owned();
+        }
         let (n, fr, en) = match minutes {
             0..=59 => (minutes, "min", "min"),
             60..=2879 => (minutes / 60, "h", "h"),
@@ -210,7 +213,7 @@ impl Lang {
         if self.is_fr() { fr } else { en }
     }
 
-    fn from_tag(tag: &str) -> Option<Self> {
+    pub(crate) fn from_tag(tag: &str) -> Option<Self> {
         let primary = tag
             .trim()
             .split(['-', '_', ';'])
@@ -281,6 +284,11 @@ mod tests {
         assert_eq!(Lang::Fr.since(&sent, &now), "il y a 3 h");
         assert_eq!(Lang::En.since(&sent, &now), "3 h ago");
         assert_eq!(Lang::Fr.status("draft"), "Brouillon");
+        assert_eq!(
+            Lang::Fr.since(&now, &now),
+            "à l'instant",
+            "not 'il y a 0 min'"
+        );
     }
 
     #[test]

@@ -58,9 +58,29 @@ async fn home_page_is_french_and_shows_the_region() {
 #[tokio::test]
 async fn english_on_request() {
     let app = TestApp::with_demo().await;
-    let html = body_text(app.get("/?lang=en").await).await;
+    let chosen = app.get("/?lang=en").await;
+    // The choice is remembered: the next page, with the cookie, stays English.
+    let cookie = chosen.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("lang=en;") && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    let html = body_text(chosen).await;
     assert!(html.contains(r#"<html lang="en">"#));
     assert!(html.contains("Sign in"));
+    let next = Request::get("/connexion")
+        .header(header::COOKIE, cookie.split(';').next().unwrap())
+        .header(header::ACCEPT_LANGUAGE, "fr-FR")
+        .body(Body::empty())
+        .unwrap();
+    let html = body_text(app.request(next).await).await;
+    assert!(
+        html.contains(r#"<html lang="en">"#),
+        "the next link stays English"
+    );
     let request = Request::get("/")
         .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.8")
         .body(Body::empty())

@@ -2,6 +2,7 @@
 //! request ids, tracing, CSRF protection, timeout, body limit, metrics,
 //! security headers.
 
+mod language;
 mod metrics;
 mod security_headers;
 
@@ -49,6 +50,7 @@ pub fn wrap(routes: Router<AppState>, state: AppState) -> Router {
                 ))
                 .layer(DefaultBodyLimit::max(config.body_limit))
                 .layer(from_fn(metrics::record))
+                .layer(from_fn(language::remember))
                 .layer(from_fn_with_state(state.clone(), security_headers::add)),
         )
         .with_state(state)
