@@ -82,14 +82,15 @@ pub const MAX_TEXT: usize = 4000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AnswerError {
     /// A required question has no answer.
-    #[error(
-        "champ obligatoire manquant : « {text} » ({link_id}) — s'il n'y en a pas, choisissez « Aucun » / required field missing: '{link_id}'"
-    )]
+    #[error("« {text} » : champ obligatoire{hint} / '{text}': required")]
     Missing {
         /// The question's id.
         link_id: String,
         /// The question.
         text: String,
+        /// What to choose when there is nothing to say, as the form words
+        /// it (", s'il n'y en a pas, choisissez « Aucune connue »").
+        hint: String,
     },
     /// Consent was not given.
     #[error(
@@ -122,6 +123,18 @@ pub enum AnswerError {
         "réponse trop longue pour « {0} » (4000 caractères au plus) / answer too long for '{0}'"
     )]
     TooLong(String),
+}
+
+impl AnswerError {
+    /// The question this problem is about, for a link to its field.
+    pub fn link_id(&self) -> Option<&str> {
+        match self {
+            Self::Missing { link_id, .. } | Self::UnknownOption { link_id, .. } => Some(link_id),
+            Self::Invalid(link_id) | Self::TooLong(link_id) => Some(link_id),
+            Self::NoConsent => Some("consent"),
+            Self::NoFile(_) | Self::NoSuchAttachment(_) => None,
+        }
+    }
 }
 
 impl Form {
@@ -171,27 +184,44 @@ impl Form {
     /// Checks answers against the form, in the form's order, so the first
     /// problem reported is the first on the page.
     pub fn validate(&self, answers: &Answers) -> Result<(), AnswerError> {
-        if let Some(unknown) = answers.keys().find(|k| self.item(k).is_none()) {
-            return Err(AnswerError::Invalid(unknown.clone()));
+        match self.problems(answers).into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
         }
+    }
+
+    /// Every problem of the answers, in the form's order: a page lists them
+    /// all at once, each linked to its field.
+    pub fn problems(&self, answers: &Answers) -> Vec<AnswerError> {
+        let mut problems: Vec<AnswerError> = answers
+            .keys()
+            .filter(|k| self.item(k).is_none())
+            .map(|unknown| AnswerError::Invalid(unknown.clone()))
+            .collect();
         for item in &self.items {
             let answer = answers.get(&item.link_id);
-            let missing = || AnswerError::Missing {
-                link_id: item.link_id.clone(),
-                text: item.text.clone(),
-            };
             let Some(answer) = answer.filter(|a| !is_empty(a)) else {
                 if item.required && item.item_type == ItemType::Attachment {
-                    return Err(AnswerError::NoFile(item.text.clone()));
-                }
-                if item.required {
-                    return Err(missing());
+                    problems.push(AnswerError::NoFile(item.text.clone()));
+                } else if item.required {
+                    let none = item.options.iter().find(|(code, _)| code == "none");
+                    problems.push(AnswerError::Missing {
+                        link_id: item.link_id.clone(),
+                        text: item.text.clone(),
+                        hint: none
+                            .map(|(_, label)| {
+                                format!(" ; s'il n'y en a pas, choisissez « {label} »")
+                            })
+                            .unwrap_or_default(),
+                    });
                 }
                 continue;
             };
-            check_answer(item, answer)?;
+            if let Err(problem) = check_answer(item, answer) {
+                problems.push(problem);
+            }
         }
-        Ok(())
+        problems
     }
 }
 

@@ -97,15 +97,40 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
         "{page}"
     );
 
-    let mut incomplete = derm_answers(false);
+    // Three things missing (allergies, phototype, photos): all listed at
+    // once, each linking to its field, in plain words (issue 15, item 5).
+    let mut incomplete: Vec<_> = derm_answers(false)
+        .into_iter()
+        .filter(|(name, _)| *name != "phototype")
+        .collect();
     incomplete.push(("action", "send"));
     let refused = app.post_form(&draft_path, Some(&claire), &incomplete).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body_text(refused).await;
+    let summary = html
+        .split("tabindex=\"-1\" autofocus>")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(summary.contains("3 points à compléter"), "{summary}");
+    for anchor in ["#field-allergies", "#field-phototype", "#attachments"] {
+        assert!(
+            summary.contains(&format!("href=\"{anchor}\"")),
+            "{anchor} in {summary}"
+        );
+    }
     assert!(
-        html.contains("champ obligatoire manquant") && html.contains("Allergies"),
-        "names the field: {html}"
+        summary.contains("choisissez « Aucune connue »"),
+        "the option as the box words it"
     );
+    assert!(!summary.contains("(allergies)"), "no internal id");
+    assert!(
+        html.contains("class=\"field-error\""),
+        "the fields are marked"
+    );
+    assert!(html.contains("autofocus"), "focus goes to the summary");
     assert!(html.contains("Ramipril 5 mg"), "what was typed is kept");
 
     let mut complete = derm_answers(true);

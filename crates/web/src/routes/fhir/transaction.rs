@@ -76,8 +76,14 @@ pub async fn file(
             Answer::Attachments(vec![Uuid::nil(); media.len()]),
         );
     }
-    form.validate(&complete)
-        .map_err(|e| FhirError(StatusCode::UNPROCESSABLE_ENTITY, "required", e.to_string()))?;
+    // Integrators need the item's linkId; people, the question's words.
+    form.validate(&complete).map_err(|e| {
+        let text = match e.link_id() {
+            Some(id) => format!("{e} (linkId {id})"),
+            None => e.to_string(),
+        };
+        FhirError(StatusCode::UNPROCESSABLE_ENTITY, "required", text)
+    })?;
     let files_item = files_item.unwrap_or_else(|| "documents".to_owned());
     let patient = match patient {
         PatientInput::Known(id) => PatientChoice::Known(id),

@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use consilium_domain::questionnaire::{Answers, Form, ItemType};
+use consilium_domain::questionnaire::{Answer, Answers, Form, ItemType};
 use consilium_store::{
     cases::CaseView,
     requests::{Attachment, SubmitError},
@@ -29,7 +29,9 @@ struct DraftPage {
     case: CaseView,
     title: String,
     fields: Vec<Field>,
-    error: Option<String>,
+    /// Everything that keeps the request from being sent: the field it is
+    /// about (for a link, `#field-…`, or the files), and why.
+    problems: Vec<(String, String)>,
     saved: bool,
     /// The questionnaire's file question (`photos`, `ecg`, `documents`), if any.
     files: Option<Field>,
@@ -62,7 +64,7 @@ fn draft_page(
         title: form.title.clone(),
         fields: fields(form, answers),
         case,
-        error: None,
+        problems: Vec::new(),
         saved: false,
         files,
         attached,
@@ -153,9 +155,29 @@ pub async fn submit(
     }
     match state.store.submit_request(actor, case.id, &form, now).await {
         Ok(sent) => Ok(Redirect::to(&format!("/dossiers/{}", sent.id)).into_response()),
-        Err(SubmitError::Answers(refusal)) => {
+        Err(SubmitError::Answers(_)) => {
+            // Every problem at once, each linked to its field.
+            let mut complete = posted.clone();
+            for a in &attached {
+                let entry = complete
+                    .entry(a.item.clone())
+                    .or_insert_with(|| Answer::Attachments(vec![]));
+                if let Answer::Attachments(ids) = entry {
+                    ids.push(a.upload_id);
+                }
+            }
+            let problems = form
+                .problems(&complete)
+                .iter()
+                .map(|p| {
+                    let anchor = p
+                        .link_id()
+                        .map_or_else(|| "attachments".to_owned(), |id| format!("field-{id}"));
+                    (anchor, localized(&p.to_string(), lang))
+                })
+                .collect();
             let mut page = draft_page(lang, &signed_in, (case, &form), &posted, attached);
-            page.error = Some(localized(&refusal.to_string(), lang));
+            page.problems = problems;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Html(page.render().in_lang(lang)?),
@@ -166,5 +188,16 @@ pub async fn submit(
             error: WebError::from(err),
             lang,
         }),
+    }
+}
+
+impl DraftPage {
+    /// The problem about `field`, if any (its message, shown by the field).
+    fn problem_of(&self, field: &str) -> Option<&str> {
+        let anchor = format!("field-{field}");
+        self.problems
+            .iter()
+            .find(|(at, _)| *at == anchor)
+            .map(|(_, message)| message.as_str())
     }
 }
