@@ -109,6 +109,19 @@ impl Lang {
         }
     }
 
+    /// "1 pièce", "3 pièces": a count with its noun, singular or plural.
+    pub fn count(self, n: usize, fr: &(&str, &str), en: &(&str, &str)) -> String {
+        let (&(fr_one, fr_many), &(en_one, en_many)) = (fr, en);
+        let noun = match (self.is_fr(), n) {
+            // French: 0 and 1 take the singular.
+            (true, 0 | 1) => fr_one,
+            (true, _) => fr_many,
+            (false, 1) => en_one,
+            (false, _) => en_many,
+        };
+        format!("{n} {noun}")
+    }
+
     /// A requesting site's kind in words.
     pub fn site_kind(self, code: &str) -> &'static str {
         match code {

@@ -17,11 +17,11 @@
   const english = (document.documentElement.lang || '').toLowerCase().startsWith('en');
   const TEXT = english ? {
     dialog: 'Photo viewer', previous: 'Previous', next: 'Next', zoomIn: 'Zoom in',
-    zoomOut: 'Zoom out', reset: 'Reset', close: 'Close', loading: 'Loading…',
+    zoomOut: 'Zoom out', reset: 'Fit to screen', close: 'Close', loading: 'Loading…',
     error: 'Could not load the photo',
   } : {
     dialog: 'Visionneuse de photos', previous: 'Précédent', next: 'Suivant', zoomIn: 'Zoom +',
-    zoomOut: 'Zoom −', reset: 'Taille réelle', close: 'Fermer', loading: 'Chargement…',
+    zoomOut: 'Zoom −', reset: "Ajuster à l'écran", close: 'Fermer', loading: 'Chargement…',
     error: "Impossible d'afficher la photo",
   };
 

@@ -163,6 +163,11 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
     let case_path = location(&sent);
     assert!(case_path.starts_with("/dossiers/"));
     let case = body_text(app.get_as(&case_path, Auth::Cookie(&claire)).await).await;
+    // The GP is told it left, to whom, and by when an answer is due.
+    assert!(
+        case.contains("Demande envoyée à Dermatologie — CHU Dijon : réponse attendue avant le"),
+        "{case}"
+    );
     assert!(
         case.contains("Envoyée, en attente de prise en charge"),
         "{case}"
@@ -175,7 +180,9 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
     assert_eq!(location(&twice), case_path, "sending again changes nothing");
 
     let sophie = app.sign_in(SOPHIE).await;
-    let id = case_path.trim_start_matches("/dossiers/");
+    let id = case_path
+        .trim_start_matches("/dossiers/")
+        .trim_end_matches("?envoyee");
     let theirs = app
         .get_as(&format!("/api/cases/{id}"), Auth::Cookie(&sophie))
         .await;

@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::{Path, RawQuery, State},
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
@@ -79,6 +79,8 @@ struct CasePage {
     key: Uuid,
     /// The reader filed the request: the advice comes first for them.
     reads_as_requester: bool,
+    /// The request was just sent (the page says so, and by when).
+    just_sent: bool,
 }
 
 impl CasePage {
@@ -205,6 +207,18 @@ pub async fn render(
     id: Uuid,
     error: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
+    render_page(state, lang, signed_in, id, error, false).await
+}
+
+/// [`render`], saying the request was just sent when it was.
+async fn render_page(
+    state: &AppState,
+    lang: Lang,
+    signed_in: &SignedIn,
+    id: Uuid,
+    error: Option<(StatusCode, String)>,
+    just_sent: bool,
+) -> Result<Response, PageError> {
     let now = state.clock.now();
     let file = state
         .store
@@ -259,6 +273,7 @@ pub async fn render(
         consent,
         earlier,
         reads_as_requester,
+        just_sent,
         can,
         error,
         visits: Visit::ALL
@@ -287,9 +302,11 @@ pub async fn show(
     lang: Lang,
     signed_in: SignedIn,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, PageError> {
     let Ok(id) = Uuid::parse_str(&id) else {
         return Ok(page::not_found(lang));
     };
-    render(&state, lang, &signed_in, id, None).await
+    let just_sent = query.is_some_and(|q| q.split('&').any(|p| p == "envoyee"));
+    render_page(&state, lang, &signed_in, id, None, just_sent).await
 }

@@ -154,7 +154,7 @@ pub async fn submit(
         return Ok(Html(page.render().in_lang(lang)?).into_response());
     }
     match state.store.submit_request(actor, case.id, &form, now).await {
-        Ok(sent) => Ok(Redirect::to(&format!("/dossiers/{}", sent.id)).into_response()),
+        Ok(sent) => Ok(Redirect::to(&format!("/dossiers/{}?envoyee", sent.id)).into_response()),
         Err(SubmitError::Answers(_)) => {
             // Every problem at once, each linked to its field.
             let mut complete = posted.clone();
