@@ -52,7 +52,6 @@ async function fileRequest(page) {
   await field('symptoms').getByLabel('Démangeaisons').check();
   await field('phototype').getByLabel(/brûle souvent/).check();
   await field('skin_cancer_history').getByLabel('Familial', { exact: true }).check();
-  await page.locator('#photo_body_site').fill('Dos, omoplate gauche');
   await page.locator('#file-picker').setInputFiles(await drawPhotos(page, 1));
   await page.locator('.uploads li.done').first().waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Envoyer la demande' }).click();
@@ -107,9 +106,9 @@ test('request, question, reply with a photo, advice, appointment, report, closin
   assert.match(await top.innerText(), new RegExp(`${reference}[\\s\\S]*Question de l'expert`));
   await top.locator('a').click();
   await gp.getByLabel('Votre réponse').fill('Voici le gros plan demandé.');
-  await gp.locator('#photo_kind').selectOption('close_up');
   await gp.locator('#attachments input[type=file][multiple]').setInputFiles(await drawPhotos(gp, 1, 5));
   await gp.locator('.uploads li.done').first().waitFor({ timeout: 60_000 });
+  await gp.locator('.uploads li.done select').selectOption('close_up');
   await gp.screenshot({ path: join(screenshots, 'requester-reply-phone-fr.png'), fullPage: true });
   await gp.getByRole('button', { name: 'Envoyer la réponse' }).click();
   assert.match(await gp.locator('main').innerText(), /En cours d'expertise/);

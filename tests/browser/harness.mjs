@@ -114,6 +114,30 @@ export async function drawPhotos(page, count, seed = 0) {
   return encoded.map((b64, i) => ({ name: `lesion-${seed + i + 1}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
 }
 
+/** A photo the quality check doubts: smooth shades, no sharp detail, as
+ * a shaken or out-of-focus take looks. */
+export async function drawBlurredPhoto(page, name = 'lesion-floue.jpg') {
+  const b64 = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 1600;
+    canvas.height = 1200;
+    const g = canvas.getContext('2d');
+    const shade = g.createRadialGradient(800, 600, 50, 800, 600, 900);
+    shade.addColorStop(0, 'rgb(150,100,80)');
+    shade.addColorStop(1, 'rgb(210,170,150)');
+    g.fillStyle = shade;
+    g.fillRect(0, 0, 1600, 1200);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.92));
+    const url = await new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.readAsDataURL(blob);
+    });
+    return url.split(',')[1];
+  });
+  return { name, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') };
+}
+
 /** The demo accounts, as `consilium user list --json` prints them. */
 export async function demoUsers(server) {
   return (await server.command('user', 'list', '--json')).trim().split('\n').map((l) => JSON.parse(l));

@@ -119,12 +119,13 @@ impl BlobStore {
         self.keyring.decrypt(&sealed)
     }
 
-    /// Removes an object.
+    /// Removes an object. Removing one already gone is done, as on S3
+    /// (a retried clean-up, or a chunk deleted when its upload completed).
     pub async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        self.inner
-            .delete(&ObjectPath::from(key))
-            .await
-            .map_err(|e| BlobError::Storage(e.to_string()))
+        match self.inner.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(BlobError::Storage(e.to_string())),
+        }
     }
 
     /// On a local folder, the object and its folder reach the disk before
@@ -177,5 +178,18 @@ mod tests {
             store.get("no/such.age").await,
             Err(BlobError::NotFound(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn deleting_twice_is_done_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::local(dir.path(), Keyring::generate()).unwrap();
+        let stored = store.put(b"chunk").await.unwrap();
+        store.delete(&stored.key).await.unwrap();
+        assert!(matches!(
+            store.get(&stored.key).await,
+            Err(BlobError::NotFound(_))
+        ));
+        store.delete(&stored.key).await.unwrap();
     }
 }

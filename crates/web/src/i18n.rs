@@ -122,6 +122,50 @@ impl Lang {
         format!("{n} {noun}")
     }
 
+    /// What the requester is told about a photo the quality check flagged
+    /// (`blurred`, `too_dark`, `too_bright`), while it can still be replaced.
+    pub fn photo_hint(self, hint: &str) -> &'static str {
+        match hint {
+            "blurred" => self.t(
+                "Photo probablement floue : remplacez-la, ou retirez-la.",
+                "Photo probably blurred: replace it, or remove it.",
+            ),
+            "too_dark" => self.t(
+                "Photo trop sombre : remplacez-la par une photo prise avec plus de lumière.",
+                "Photo too dark: replace it with one taken with more light.",
+            ),
+            _ => self.t(
+                "Photo surexposée : remplacez-la par une photo prise sans flash.",
+                "Photo overexposed: replace it with one taken without the flash.",
+            ),
+        }
+    }
+
+    /// What the expert sees on a photo the quality check flagged.
+    pub fn photo_flag(self, hint: &str) -> &'static str {
+        match hint {
+            "blurred" => self.t("Signalée floue à l'envoi", "Flagged as blurred when sent"),
+            "too_dark" => self.t(
+                "Signalée trop sombre à l'envoi",
+                "Flagged as too dark when sent",
+            ),
+            _ => self.t(
+                "Signalée surexposée à l'envoi",
+                "Flagged as overexposed when sent",
+            ),
+        }
+    }
+
+    /// A photo's view in words.
+    pub fn photo_kind(self, code: &str) -> &'static str {
+        match code {
+            "overview" => self.t("Vue d'ensemble (20 cm)", "Overview (20 cm)"),
+            "close_up" => self.t("Gros plan", "Close-up"),
+            "dermoscopic" => self.t("Dermoscopie", "Dermoscopy"),
+            _ => self.t("Autre vue", "Other view"),
+        }
+    }
+
     /// A requesting site's kind in words.
     pub fn site_kind(self, code: &str) -> &'static str {
         match code {

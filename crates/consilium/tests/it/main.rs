@@ -32,6 +32,7 @@ mod auth_http;
 mod cli;
 mod cli_output;
 mod clients;
+mod draft_photos_http;
 mod expertise_http;
 mod fhir_http;
 mod fhir_interactions;

@@ -104,7 +104,15 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
         .filter(|(name, _)| *name != "phototype")
         .collect();
     incomplete.push(("action", "send"));
+    // The post ends in a redirect, so a reload never posts it again (item 16).
     let refused = app.post_form(&draft_path, Some(&claire), &incomplete).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    let again = location(&refused);
+    assert!(
+        again.starts_with(&format!("{draft_path}?a-completer")),
+        "{again}"
+    );
+    let refused = app.get_as(&again, Auth::Cookie(&claire)).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body_text(refused).await;
     let summary = html
@@ -137,6 +145,9 @@ async fn a_gp_files_a_dermatology_request(app: TestApp) {
     complete.push(("action", "send"));
     // Every answer, but no photo: the expert could not answer.
     let no_photo = app.post_form(&draft_path, Some(&claire), &complete).await;
+    let no_photo = app
+        .get_as(&location(&no_photo), Auth::Cookie(&claire))
+        .await;
     assert_eq!(no_photo.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body_text(no_photo)

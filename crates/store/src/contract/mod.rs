@@ -5,6 +5,7 @@
 
 mod access;
 mod auth;
+mod drafts;
 mod expertise;
 mod jobs;
 mod records;
@@ -13,6 +14,7 @@ mod stats;
 
 pub use access::*;
 pub use auth::*;
+pub use drafts::*;
 pub use expertise::*;
 pub use jobs::*;
 pub use records::*;
@@ -64,6 +66,7 @@ macro_rules! for_each_contract_test {
             the_same_key_makes_one_request,
             patients_are_the_sites_or_new,
             photos_are_attached_from_ones_own_uploads,
+            draft_photos_are_described_and_removed_by_their_requester_only,
             the_expert_path_with_a_stopped_clock_and_versioned_reports,
             concurrent_takes_make_one_owner,
             a_job_is_leased_to_one_node_at_a_time,

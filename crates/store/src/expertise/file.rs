@@ -146,7 +146,7 @@ impl Store {
     }
 }
 
-async fn files_of(tx: &mut dyn Tx, case_id: Uuid) -> Result<Vec<FileEntry>, StoreError> {
+pub(crate) async fn files_of(tx: &mut dyn Tx, case_id: Uuid) -> Result<Vec<FileEntry>, StoreError> {
     let mut files = Vec::new();
     for attachment in tx.attachments(case_id).await? {
         if let Some(file) = tx.upload(attachment.upload_id).await?.and_then(|u| u.file) {

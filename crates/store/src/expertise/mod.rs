@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use crate::{StoreError, cases::CaseView};
 
+pub(crate) use file::files_of;
 pub use file::{CaseFile, EarlierCase, FileEntry};
 pub use queue::{Queue, QueueFilter};
 pub use report::{ReportKit, photo_caption};

@@ -5,6 +5,7 @@
 use consilium_domain::{
     access::CaseAction,
     expertise::{Advice, FlowError, Step, StepContext, TaskState},
+    questionnaire::{Answer, Answers},
 };
 use jiff::{Timestamp, Unit};
 use uuid::Uuid;
@@ -350,7 +351,21 @@ impl Store {
             }
             .into());
         }
+        let location = match serde_json::from_value::<Answers>(case.answers.clone()) {
+            Ok(answers) => match answers.get("body_site") {
+                Some(Answer::Text(site)) => Some(site.clone()),
+                _ => None,
+            },
+            Err(_) => None,
+        };
         for attachment in &new.attachments {
+            // A reply's photo with no body site shows the lesion the
+            // questionnaire locates, as a draft's photo does.
+            let mut attachment = attachment.clone();
+            if attachment.body_site.is_none() && attachment.item == "photos" {
+                attachment.body_site.clone_from(&location);
+            }
+            let attachment = &attachment;
             tx.attach(case_id, attachment).await?;
             tx.link_message_upload(message.id, attachment.upload_id)
                 .await?;

@@ -130,6 +130,37 @@ macro_rules! impl_request_tx {
                 Ok(one_row(done))
             }
 
+            async fn detach(&mut self, case_id: uuid::Uuid, upload_id: uuid::Uuid) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query("DELETE FROM case_attachments WHERE case_id = $1 AND upload_id = $2")
+                    .bind(case_id)
+                    .bind(upload_id)
+                    .execute(&mut *self.0)
+                    .await
+                    .map_err($crate::rows::db_error)?;
+                Ok(one_row(done))
+            }
+
+            async fn describe_attachment(
+                &mut self,
+                case_id: uuid::Uuid,
+                a: &$crate::requests::Attachment,
+            ) -> Result<bool, $crate::StoreError> {
+                // Only a real change counts (and is audited).
+                let done = sqlx::query(
+                    "UPDATE case_attachments SET body_site = $3, photo_kind = $4 \
+                     WHERE case_id = $1 AND upload_id = $2 \
+                       AND (body_site IS DISTINCT FROM $3 OR photo_kind IS DISTINCT FROM $4)",
+                )
+                .bind(case_id)
+                .bind(a.upload_id)
+                .bind(a.body_site.as_deref())
+                .bind(a.photo_kind.as_deref())
+                .execute(&mut *self.0)
+                .await
+                .map_err($crate::rows::db_error)?;
+                Ok(one_row(done))
+            }
+
             async fn case_of_upload(&mut self, upload_id: uuid::Uuid) -> Result<Option<uuid::Uuid>, $crate::StoreError> {
                 sqlx::query_scalar("SELECT case_id FROM case_attachments WHERE upload_id = $1")
                     .bind(upload_id)

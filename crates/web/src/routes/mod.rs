@@ -45,6 +45,7 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .merge(uploads)
         .merge(fhir::routes(upload_body_limit))
         .route("/files/{id}/vignette", get(files::thumbnail::show))
+        .route("/files/{id}/qualite", get(requests::photos::quality))
         .route("/", get(home::show))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
@@ -54,6 +55,10 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .route("/static/tus.min.js", get(assets::tus_client))
         .route("/static/upload.js", get(assets::upload_widget))
         .route("/demandes/{id}/pieces", post(requests::attach::submit))
+        .route(
+            "/demandes/{id}/pieces/{upload}/retrait",
+            post(requests::photos::remove),
+        )
         .route(
             "/connexion",
             get(session::sign_in::show).post(session::sign_in::submit),

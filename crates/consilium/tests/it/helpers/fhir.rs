@@ -102,7 +102,12 @@ pub(crate) fn bundle(with_allergies: bool, binary_id: &str, inline: &str) -> Val
 impl TestApp {
     /// A completed tus upload of a small photo, as `token`.
     pub(crate) async fn photo_upload(&self, token: &str) -> String {
-        let photo = testdata::jpeg_with_gps(640, 480);
+        self.upload_bytes(token, testdata::jpeg_with_gps(640, 480))
+            .await
+    }
+
+    /// Uploads `photo` in one request (tus creation-with-upload); its id.
+    pub(crate) async fn upload_bytes(&self, token: &str, photo: Vec<u8>) -> String {
         let created = self
             .request(
                 Request::post("/files/")

@@ -1,4 +1,5 @@
 //! Cases as pages.
 
+pub mod files;
 pub mod list;
 pub mod show;

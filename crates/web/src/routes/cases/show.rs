@@ -15,24 +15,16 @@ use consilium_domain::{
     expertise::{Step, StepContext, Visit},
     questionnaire::{Answer, Answers},
 };
-use consilium_store::expertise::{AdviceVersion, CaseFile, FileEntry, photo_caption};
+use consilium_store::expertise::{AdviceVersion, CaseFile};
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use super::files::{FileGroup, FileView, file_groups, file_views};
 use crate::{
     AppState, Lang, SignedIn,
     page::{self, InLang, Nav, PageError},
+    routes::requests::photos::PhotoRow,
 };
-
-/// A photo or document as the page lists it.
-pub struct FileView {
-    /// The upload id (also the Binary id).
-    pub id: Uuid,
-    /// Body site and kind.
-    pub caption: String,
-    /// True for photos (thumbnail and viewer).
-    pub photo: bool,
-}
 
 /// An earlier request of the patient, with its photos.
 pub struct EarlierView {
@@ -72,6 +64,8 @@ struct CasePage {
     answers: Vec<(String, String)>,
     consent: bool,
     files: Vec<FileView>,
+    /// The same files, grouped by when they came.
+    groups: Vec<FileGroup>,
     earlier: Vec<EarlierView>,
     can: Abilities,
     error: Option<String>,
@@ -81,6 +75,14 @@ struct CasePage {
     reads_as_requester: bool,
     /// The request was just sent (the page says so, and by when).
     just_sent: bool,
+    /// The reply form's photo rows: none until the script adds them.
+    photos: Vec<PhotoRow>,
+    /// The row the upload script clones.
+    blank: PhotoRow,
+    /// The lesion's location as the questionnaire says it.
+    location: String,
+    /// The photo rows belong to a reply.
+    reply: bool,
 }
 
 impl CasePage {
@@ -150,20 +152,6 @@ impl CasePage {
     }
 }
 
-fn file_views(files: &[FileEntry]) -> Vec<FileView> {
-    files
-        .iter()
-        .map(|f| FileView {
-            id: f.attachment.upload_id,
-            caption: photo_caption(
-                f.attachment.body_site.as_deref(),
-                f.attachment.photo_kind.as_deref(),
-            ),
-            photo: f.has_thumbnail,
-        })
-        .collect()
-}
-
 fn abilities(signed_in: &SignedIn, file: &CaseFile, now: Timestamp) -> Abilities {
     let caller = &signed_in.actor.caller;
     let Ok(state) = file.case.task_state() else {
@@ -231,6 +219,10 @@ async fn render_page(
         _ => String::new(),
     };
     let consent = matches!(answers.get("consent"), Some(Answer::Boolean(true)));
+    let location = match answers.get("body_site") {
+        Some(Answer::Text(site)) => site.clone(),
+        _ => String::new(),
+    };
     let lines = state
         .form(&file.case.specialty_code)
         .map(|form| {
@@ -249,7 +241,7 @@ async fn render_page(
             reference: e.case.reference.clone(),
             status: e.case.status.clone(),
             submitted_at: e.case.submitted_at,
-            files: file_views(&e.files),
+            files: file_views(lang, &e.files),
         })
         .collect();
     let can = abilities(signed_in, &file, now);
@@ -265,8 +257,13 @@ async fn render_page(
     let html = CasePage {
         lang,
         nav: Nav::for_actor(&signed_in.actor),
-        files: file_views(&file.files),
+        groups: file_groups(lang, file_views(lang, &file.files), &file.messages),
+        files: file_views(lang, &file.files),
         file,
+        photos: Vec::new(),
+        blank: PhotoRow::blank(),
+        location,
+        reply: true,
         now,
         question,
         answers: lines,

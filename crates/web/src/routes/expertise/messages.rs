@@ -1,6 +1,6 @@
 //! `POST /dossiers/{id}/questions` (expert) and `POST /dossiers/{id}/reponses`
-//! (requester, with the photos the upload widget added as `photo` fields:
-//! `upload-id|kind|body site`).
+//! (requester, with the photos the upload widget added as `photo` fields,
+//! each with its view and body site).
 
 use axum::{
     body::Bytes,
@@ -9,7 +9,7 @@ use axum::{
 };
 use consilium_store::{
     expertise::{MessageKind, NewMessage, StepError},
-    requests::Attachment,
+    requests::{Attachment, PHOTO_KINDS},
 };
 use uuid::Uuid;
 
@@ -19,27 +19,39 @@ use crate::{
     page::{self, PageError},
 };
 
-const KINDS: [&str; 3] = ["overview", "close_up", "dermoscopic"];
-
+/// The reply's files: each `photo` field holds an upload id (or, from an
+/// older page, `id|kind|site`), with its view and site in
+/// `photo_kind__{id}` and `photo_site__{id}` when the page has them.
 fn attachments(body: &[u8]) -> Result<Vec<Attachment>, StepError> {
-    form_urlencoded::parse(body)
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let named = |name: String| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    };
+    pairs
+        .iter()
         .filter(|(k, _)| k == "photo")
         .map(|(_, v)| {
             let mut parts = v.splitn(3, '|');
             let id = parts.next().and_then(|p| Uuid::parse_str(p).ok());
-            let kind = parts
-                .next()
-                .filter(|k| KINDS.contains(k))
-                .map(str::to_owned);
-            let site: String = consilium_domain::text::clean_line(parts.next().unwrap_or_default())
+            let upload_id = id.ok_or_else(|| StepError::Invalid("pièce jointe invalide".into()))?;
+            let kind = named(format!("photo_kind__{upload_id}"))
+                .or_else(|| parts.next().map(str::to_owned))
+                .filter(|k| PHOTO_KINDS.contains(&k.as_str()));
+            let site = named(format!("photo_site__{upload_id}"))
+                .or_else(|| parts.next().map(str::to_owned))
+                .unwrap_or_default();
+            let site: String = consilium_domain::text::clean_line(&site)
+                .trim()
                 .chars()
                 .take(200)
                 .collect();
-            let upload_id = id.ok_or_else(|| StepError::Invalid("pièce jointe invalide".into()))?;
             Ok(Attachment {
                 upload_id,
                 item: "photos".into(),
-                body_site: Some(site).filter(|s| !s.trim().is_empty()),
+                body_site: Some(site).filter(|s| !s.is_empty()),
                 photo_kind: kind,
             })
         })

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use consilium_store::requests::Attachment;
+use consilium_store::requests::{Attachment, PHOTO_KINDS};
 use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -25,7 +25,6 @@ pub struct AttachForm {
     photo_kind: String,
 }
 
-const KINDS: [&str; 3] = ["overview", "close_up", "dermoscopic"];
 const ITEMS: [&str; 3] = ["photos", "ecg", "documents"];
 
 fn refused(status: StatusCode, message: String) -> Response {
@@ -51,7 +50,7 @@ pub async fn submit(
         );
     };
     if !ITEMS.contains(&form.item.as_str())
-        || !(form.photo_kind.is_empty() || KINDS.contains(&form.photo_kind.as_str()))
+        || !(form.photo_kind.is_empty() || PHOTO_KINDS.contains(&form.photo_kind.as_str()))
     {
         return refused(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -91,20 +90,7 @@ pub async fn submit(
         .ok();
     let file = upload.and_then(|u| u.file);
     let hint = file.as_ref().and_then(|f| f.hint.clone());
-    let hint_text = hint.as_deref().map(|h| match h {
-        "blurred" => lang.t(
-            "Photo probablement floue : la reprendre ?",
-            "Photo probably blurred: retake it?",
-        ),
-        "too_dark" => lang.t(
-            "Photo trop sombre : la reprendre avec plus de lumière ?",
-            "Photo too dark: retake with more light?",
-        ),
-        _ => lang.t(
-            "Photo surexposée : la reprendre sans flash ?",
-            "Photo overexposed: retake without flash?",
-        ),
-    });
+    let hint_text = hint.as_deref().map(|h| lang.photo_hint(h));
     let thumbnail = file
         .filter(|f| f.thumbnail_key.is_some())
         .map(|_| format!("/files/{upload_id}/vignette"));

@@ -21,12 +21,11 @@ pub struct Field {
     pub checked: bool,
 }
 
-/// The fields of a form, filled with `answers`. Attachments are handled by
-/// the upload widget, not here.
+/// The fields of a form, filled with `answers`. A file question keeps its
+/// place in the form, where the page puts the upload widget.
 pub fn fields(form: &Form, answers: &Answers) -> Vec<Field> {
     form.items
         .iter()
-        .filter(|i| i.item_type != ItemType::Attachment)
         .map(|item| {
             let answer = answers.get(&item.link_id);
             let codes: Vec<String> = match answer {

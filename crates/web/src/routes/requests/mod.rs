@@ -5,3 +5,4 @@ pub mod attach;
 pub mod edit;
 pub mod fields;
 pub mod new;
+pub mod photos;

@@ -11,6 +11,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use uuid::Uuid;
 
+mod attachments;
+pub use attachments::PHOTO_KINDS;
+
 use crate::{
     NewPatient, OrgKey, Store, StoreError, Team, Tx,
     audit::{self, AuditEntry, Outcome},
@@ -104,6 +107,14 @@ pub trait RequestTx: Send {
     async fn attach(&mut self, case_id: Uuid, attachment: &Attachment) -> Result<bool, StoreError>;
     /// A request's attachments.
     async fn attachments(&mut self, case_id: Uuid) -> Result<Vec<Attachment>, StoreError>;
+    /// Takes an upload off a request; false if it was not on it.
+    async fn detach(&mut self, case_id: Uuid, upload_id: Uuid) -> Result<bool, StoreError>;
+    /// Sets an attached file's view and body site; false if it is not on the request.
+    async fn describe_attachment(
+        &mut self,
+        case_id: Uuid,
+        attachment: &Attachment,
+    ) -> Result<bool, StoreError>;
     /// The request an upload is attached to.
     async fn case_of_upload(&mut self, upload_id: Uuid) -> Result<Option<Uuid>, StoreError>;
     /// The next number of the `prefix` references of `year` (from 1).
@@ -256,56 +267,6 @@ impl Store {
         tx.commit().await
     }
 
-    /// Attaches one of the actor's completed uploads to their draft, as the
-    /// answer to one of the file questions of its specialty's form (among
-    /// `forms`); any other question is refused, so a draft always stays
-    /// sendable.
-    pub async fn attach_upload(
-        &self,
-        actor: &Actor,
-        case_id: Uuid,
-        attachment: &Attachment,
-        forms: &[&Form],
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.backend().begin().await?;
-        let case = own_draft(tx.as_mut(), actor, case_id).await?;
-        forms
-            .iter()
-            .find(|f| f.specialty.as_str() == case.specialty_code)
-            .ok_or_else(|| not_found("questionnaire", &case.specialty_code))?
-            .takes_files(&attachment.item)?;
-        let upload = tx.upload(attachment.upload_id).await?;
-        let usable = upload.is_some_and(|u| {
-            u.owner_id == actor.caller.person_id && u.state == crate::uploads::UploadState::Complete
-        });
-        if !usable {
-            return Err(not_found("fichier", attachment.upload_id));
-        }
-        if !tx.attach(case_id, attachment).await?
-            && tx.case_of_upload(attachment.upload_id).await? != Some(case_id)
-        {
-            return Err(StoreError::Conflict {
-                what: "fichier",
-                key: attachment.upload_id.to_string(),
-            });
-        }
-        self.audit_request(tx.as_mut(), actor, Subject::of(&case), "case.attach", now)
-            .await?;
-        tx.commit().await
-    }
-
-    /// A request's attachments, for whoever may read the request.
-    pub async fn attachments(
-        &self,
-        actor: &Actor,
-        case_id: Uuid,
-        now: Timestamp,
-    ) -> Result<Vec<Attachment>, StoreError> {
-        self.case(actor, case_id, now).await?;
-        self.backend().begin().await?.attachments(case_id).await
-    }
-
     /// Submits a draft: the answers must be complete for `form`; the request
     /// goes to its team with status `requested` and a deadline. Submitting
     /// again (a double click, a retry, a concurrent request) returns the
@@ -330,7 +291,17 @@ impl Store {
         let answers: Answers =
             serde_json::from_value(case.answers.clone()).map_err(StoreError::internal)?;
         let mut with_files = answers.clone();
-        for attachment in tx.attachments(case_id).await? {
+        for mut attachment in tx.attachments(case_id).await? {
+            // A photo with no body site was taken of the lesion the
+            // questionnaire locates: say so, for the expert and the report.
+            if let (None, "photos", Some(Answer::Text(site))) = (
+                &attachment.body_site,
+                attachment.item.as_str(),
+                answers.get("body_site"),
+            ) {
+                attachment.body_site = Some(site.clone());
+                tx.describe_attachment(case_id, &attachment).await?;
+            }
             let entry = with_files
                 .entry(attachment.item)
                 .or_insert_with(|| Answer::Attachments(vec![]));
