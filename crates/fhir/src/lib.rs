@@ -10,5 +10,6 @@ pub mod meta;
 pub mod questionnaire;
 pub mod request;
 pub mod search;
+pub mod translation;
 
 pub use questionnaire::{Questionnaire, specialty_forms};

@@ -8,6 +8,8 @@ use consilium_domain::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::translation::{Translations, in_language};
+
 /// A FHIR `Coding`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coding {
@@ -19,6 +21,9 @@ pub struct Coding {
     /// Label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<String>,
+    /// The label in other languages.
+    #[serde(rename = "_display", default, skip_serializing_if = "Option::is_none")]
+    pub display_translations: Option<Translations>,
 }
 
 /// A FHIR `CodeableConcept`.
@@ -54,6 +59,9 @@ pub struct QuestionnaireItem {
     pub link_id: String,
     /// The question.
     pub text: String,
+    /// The question in other languages.
+    #[serde(rename = "_text", default, skip_serializing_if = "Option::is_none")]
+    pub text_translations: Option<Translations>,
     /// `boolean`, `text`, `string`, `choice`, `open-choice`, `attachment`.
     #[serde(rename = "type")]
     pub item_type: String,
@@ -84,6 +92,9 @@ pub struct Questionnaire {
     pub name: String,
     /// Title.
     pub title: String,
+    /// The title in other languages.
+    #[serde(rename = "_title", default, skip_serializing_if = "Option::is_none")]
+    pub title_translations: Option<Translations>,
     /// `active`.
     pub status: String,
     /// The specialty.
@@ -121,8 +132,14 @@ const FILES: [(&str, &str); 3] = [
 ];
 
 impl Questionnaire {
-    /// The domain form of this questionnaire.
+    /// The domain form of this questionnaire, in French (its language).
     pub fn to_form(&self, file: &'static str) -> Result<Form, QuestionnaireError> {
+        self.to_form_in(file, "fr")
+    }
+
+    /// The domain form in `lang`: each text its translation where the
+    /// questionnaire has one, else the French.
+    pub fn to_form_in(&self, file: &'static str, lang: &str) -> Result<Form, QuestionnaireError> {
         let error = |message: String| QuestionnaireError::Parse { file, message };
         let code = self
             .use_context
@@ -153,15 +170,17 @@ impl Questionnaire {
                     .answer_option
                     .iter()
                     .map(|o| {
+                        let display = o.value_coding.display.as_deref().unwrap_or_default();
+                        let translations = o.value_coding.display_translations.as_ref();
                         (
                             o.value_coding.code.clone(),
-                            o.value_coding.display.clone().unwrap_or_default(),
+                            in_language(display, translations, lang).to_owned(),
                         )
                     })
                     .collect();
                 Ok(Item {
                     link_id: i.link_id.clone(),
-                    text: i.text.clone(),
+                    text: in_language(&i.text, i.text_translations.as_ref(), lang).to_owned(),
                     item_type,
                     required: i.required,
                     repeats: i.repeats,
@@ -172,7 +191,7 @@ impl Questionnaire {
         Ok(Form {
             id: self.id.clone(),
             url: self.url.clone(),
-            title: self.title.clone(),
+            title: in_language(&self.title, self.title_translations.as_ref(), lang).to_owned(),
             specialty,
             items,
         })

@@ -156,6 +156,34 @@ impl Lang {
         }
     }
 
+    /// A patient's sex in words.
+    pub fn sex(self, sex: &consilium_domain::patient::Sex) -> &'static str {
+        if self.is_fr() {
+            return sex.label_fr();
+        }
+        match sex.code() {
+            "female" => "Female",
+            "male" => "Male",
+            _ => "Undetermined",
+        }
+    }
+
+    /// How far an identity was checked (INS rules), in words.
+    pub fn identity_status(
+        self,
+        status: &consilium_domain::patient::IdentityStatus,
+    ) -> &'static str {
+        if self.is_fr() {
+            return status.label_fr();
+        }
+        match status.code() {
+            "provisoire" => "Provisional identity",
+            "recuperee" => "Identity retrieved (INS service)",
+            "validee" => "Identity validated (document seen)",
+            _ => "Qualified identity",
+        }
+    }
+
     /// A photo's view in words.
     pub fn photo_kind(self, code: &str) -> &'static str {
         match code {

@@ -35,6 +35,27 @@ impl AppState {
 }
 
 impl AppState {
+    /// The form of a specialty in the reader's language (the questionnaire's
+    /// translations; French where it has none).
+    pub fn form_in(
+        &self,
+        specialty: &str,
+        lang: crate::Lang,
+    ) -> Option<consilium_domain::questionnaire::Form> {
+        let (questionnaire, form) = self
+            .forms
+            .iter()
+            .find(|(_, f)| f.specialty.as_str() == specialty)?;
+        if lang.is_fr() {
+            return Some(form.clone());
+        }
+        Some(
+            questionnaire
+                .to_form_in("questionnaire", "en")
+                .unwrap_or_else(|_| form.clone()),
+        )
+    }
+
     /// Every specialty's form.
     pub fn all_forms(&self) -> Vec<&consilium_domain::questionnaire::Form> {
         self.forms.iter().map(|(_, f)| f).collect()

@@ -33,6 +33,7 @@ mod cli;
 mod cli_output;
 mod clients;
 mod draft_photos_http;
+mod english_pages;
 mod expertise_http;
 mod fhir_http;
 mod fhir_interactions;

@@ -119,14 +119,26 @@ impl From<Icd10> for String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AdviceError {
     /// A required field is empty.
-    #[error("le champ « {0} » est obligatoire")]
+    #[error("le champ « {0} » est obligatoire / {en} is required", en = field_en(.0))]
     Missing(&'static str),
     /// A field is too long.
-    #[error("le champ « {0} » dépasse {1} caractères")]
+    #[error("le champ « {0} » dépasse {1} caractères / {en} is over {1} characters", en = field_en(.0))]
     TooLong(&'static str, usize),
     /// Not a CIM-10 code.
-    #[error("« {0} » n'est pas un code CIM-10 (exemple : L82 ou C43.5)")]
+    #[error(
+        "« {0} » n'est pas un code CIM-10 (exemple : L82 ou C43.5) / '{0}' is not an ICD-10 code (for example L82 or C43.5)"
+    )]
     Icd10(String),
+}
+
+/// An advice field's name in English, for the English half of a message.
+fn field_en(name: &str) -> &'static str {
+    match name {
+        "hypothèse diagnostique" => "the diagnostic hypothesis",
+        "conduite à tenir" => "the recommended management",
+        "note" => "the note",
+        _ => "this field",
+    }
 }
 
 /// The expert's answer.

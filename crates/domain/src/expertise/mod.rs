@@ -186,7 +186,9 @@ impl Step {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FlowError {
     /// The status does not allow it.
-    #[error("« {step} » n'est pas possible quand la demande est « {status} »")]
+    #[error(
+        "« {step} » n'est pas possible quand la demande est « {status} » / this step is not possible in the request's current status"
+    )]
     NotNow {
         /// The step.
         step: &'static str,
@@ -194,13 +196,15 @@ pub enum FlowError {
         status: &'static str,
     },
     /// Declining needs a reason.
-    #[error("indiquez pourquoi vous déclinez la demande")]
+    #[error("indiquez pourquoi vous déclinez la demande / say why you decline the request")]
     ReasonMissing,
     /// Another expert owns it.
-    #[error("la demande est prise par un autre expert")]
+    #[error("la demande est prise par un autre expert / another expert has taken the request")]
     OwnedByAnother,
     /// The advice does not ask for an in-person visit.
-    #[error("l'avis ne demande pas de consultation en présentiel")]
+    #[error(
+        "l'avis ne demande pas de consultation en présentiel / the advice does not ask for an in-person visit"
+    )]
     NoVisitAsked,
 }
 

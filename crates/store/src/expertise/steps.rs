@@ -234,7 +234,7 @@ impl Store {
                 let experts = tx.team_experts(case.parties.team_id).await?;
                 if !experts.iter().any(|e| e.id == *expert_id) {
                     return Err(StepError::Invalid(
-                        "cette personne n'est pas experte de l'équipe".into(),
+                        "cette personne n'est pas experte de l'équipe / this person is not one of the team's experts".into(),
                     ));
                 }
             }
@@ -245,7 +245,7 @@ impl Store {
                 let teams = tx.specialty_teams(&case.specialty_code).await?;
                 if *team == case.parties.team_id || !teams.iter().any(|t| t.id == *team) {
                     return Err(StepError::Invalid(
-                        "choisissez une autre équipe de la région qui offre cette spécialité"
+                        "choisissez une autre équipe de la région qui offre cette spécialité / choose another team of the region that offers this specialty"
                             .into(),
                     ));
                 }
@@ -253,7 +253,8 @@ impl Store {
             Step::Decline { .. } | Step::Take | Step::Start | Step::Close => {}
             Step::Ask | Step::Reply | Step::Advise | Step::ProposeVisit => {
                 return Err(StepError::Invalid(format!(
-                    "« {} » se fait par un message",
+                    "« {} » se fait par un message / '{}' is done with a message",
+                    step.name(),
                     step.name()
                 )));
             }
@@ -293,11 +294,13 @@ impl Store {
     ) -> Result<Message, StepError> {
         let body = new.body.trim();
         if body.is_empty() && new.attachments.is_empty() {
-            return Err(StepError::Invalid("écrivez votre message".into()));
+            return Err(StepError::Invalid(
+                "écrivez votre message / write your message".into(),
+            ));
         }
         if body.chars().count() > LONGEST_MESSAGE {
             return Err(StepError::Invalid(format!(
-                "le message dépasse {LONGEST_MESSAGE} caractères"
+                "le message dépasse {LONGEST_MESSAGE} caractères / the message is over {LONGEST_MESSAGE} characters"
             )));
         }
         let step = match kind {
@@ -387,11 +390,14 @@ impl Store {
     ) -> Result<Appointment, StepError> {
         let place = new.place.trim();
         if place.is_empty() {
-            return Err(StepError::Invalid("indiquez le lieu du rendez-vous".into()));
+            return Err(StepError::Invalid(
+                "indiquez le lieu du rendez-vous / give the appointment's place".into(),
+            ));
         }
         if new.starts_at <= now {
             return Err(StepError::Invalid(
-                "le rendez-vous doit être dans le futur".into(),
+                "le rendez-vous doit être dans le futur / the appointment must be in the future"
+                    .into(),
             ));
         }
         let advices = tx.case_advices(case.id).await?;

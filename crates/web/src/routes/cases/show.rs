@@ -224,7 +224,7 @@ async fn render_page(
         _ => String::new(),
     };
     let lines = state
-        .form(&file.case.specialty_code)
+        .form_in(&file.case.specialty_code, lang)
         .map(|form| {
             let question_text = form.item("question").map(|i| i.text.clone());
             form.answer_lines(&answers)

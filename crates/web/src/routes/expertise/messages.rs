@@ -36,7 +36,9 @@ fn attachments(body: &[u8]) -> Result<Vec<Attachment>, StepError> {
         .map(|(_, v)| {
             let mut parts = v.splitn(3, '|');
             let id = parts.next().and_then(|p| Uuid::parse_str(p).ok());
-            let upload_id = id.ok_or_else(|| StepError::Invalid("pièce jointe invalide".into()))?;
+            let upload_id = id.ok_or_else(|| {
+                StepError::Invalid("pièce jointe invalide / invalid attachment".into())
+            })?;
             let kind = named(format!("photo_kind__{upload_id}"))
                 .or_else(|| parts.next().map(str::to_owned))
                 .filter(|k| PHOTO_KINDS.contains(&k.as_str()));

@@ -78,7 +78,7 @@ async fn load(
         .in_lang(lang)?
         .into_iter()
         .find(|t| t.id == case.parties.team_id);
-    let form = team.and_then(|t| state.form(t.specialty.as_str()).cloned());
+    let form = team.and_then(|t| state.form_in(t.specialty.as_str(), lang));
     Ok(form.map(|form| (case, form)))
 }
 
