@@ -45,7 +45,8 @@ test('the regional admin reads a year of activity on a phone', async () => {
   assert.equal(await page.locator('#months tbody tr').count(), 12);
   const quiet = await page.locator('#months tbody tr').evaluateAll((rows) => rows.filter((r) => r.cells[1].innerText === '0').length);
   assert.ok(quiet <= 1, `activity in every month but the last days (${quiet} empty)`);
-  assert.equal(await page.locator('.chart svg').count(), 2, 'two charts drawn on the server');
+  assert.equal(await page.locator('.chart svg').count(), 3, 'three charts drawn on the server: by month, time, by centre');
+  assert.match(await page.locator('#months tbody tr').last().innerText(), /en cours/, 'the month not over is marked');
   const total = Number(await page.locator('#total').innerText());
   assert.ok(total >= 2500, `a year of history (${total} requests)`);
   assert.equal(await page.locator('#centres tbody tr').count(), 5, 'activity for the five centres');

@@ -156,6 +156,29 @@ impl Lang {
         }
     }
 
+    /// A calendar month in words ("mars 2026", "March 2026").
+    pub fn month(self, month: &consilium_domain::stats::Month) -> String {
+        if self.is_fr() {
+            month.label_fr()
+        } else {
+            month.label_en()
+        }
+    }
+
+    /// Why a request was declined, in words.
+    pub fn decline_kind(self, kind: &consilium_domain::expertise::DeclineKind) -> &'static str {
+        if self.is_fr() {
+            return kind.label_fr();
+        }
+        match kind.code() {
+            "out_of_scope" => "Outside the team's scope",
+            "needs_visit" => "Needs an in-person consultation",
+            "missing_information" => "Not enough information or photos",
+            "unavailable" => "Team unavailable in time",
+            _ => "Other reason",
+        }
+    }
+
     /// A patient's sex in words.
     pub fn sex(self, sex: &consilium_domain::patient::Sex) -> &'static str {
         if self.is_fr() {

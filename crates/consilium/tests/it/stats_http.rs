@@ -55,9 +55,30 @@ async fn the_region_sees_figures_and_no_patient(app: TestApp) {
     assert!(board.contains("Tableau de bord régional"));
     assert_eq!(
         board.matches("<div class=\"chart\"><svg").count(),
-        2,
-        "two charts"
+        3,
+        "requests by month, time by month, time by centre"
     );
+    // The month not over yet is marked, drawn pale and left off the line
+    // (issue 15, item 14); the others carry what the table adds.
+    let current = consilium_domain::stats::Month::of(app.clock.now()).to_string();
+    let last_row = board
+        .split("<table id=\"months\">")
+        .nth(1)
+        .unwrap()
+        .split("</tbody>")
+        .next()
+        .unwrap()
+        .rsplit("<tr")
+        .next()
+        .unwrap();
+    assert!(
+        last_row.contains(&format!("{current} <span class=\"hint\">(en cours)</span>")),
+        "{last_row}"
+    );
+    assert!(board.contains("fill=\"#A9C4E0\""), "a pale bar");
+    assert!(board.contains("Avis dans le délai cible") && board.contains("Consultation demandée"));
+    assert!(board.contains("suffisent pour 9 avis sur 10"));
+    assert!(board.contains("Délai moyen de premier avis, par centre"));
     assert!(board.contains("synthétiques"));
     let paths = [
         "/stats",

@@ -14,6 +14,11 @@ pub struct Month {
 #[error("mois invalide « {0} » (attendu AAAA-MM) / invalid month '{0}' (expected YYYY-MM)")]
 pub struct MonthError(pub String);
 
+const MONTHS_EN: [&str; 12] = [
+    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
+    "Dec.",
+];
+
 const MONTHS_FR: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
     "déc.",
@@ -90,6 +95,11 @@ impl Month {
     /// "mars 2026".
     pub fn label_fr(self) -> String {
         format!("{} {}", MONTHS_FR[(self.month - 1) as usize], self.year)
+    }
+
+    /// "March 2026".
+    pub fn label_en(self) -> String {
+        format!("{} {}", MONTHS_EN[(self.month - 1) as usize], self.year)
     }
 
     /// "03/26": short enough for a chart's axis on a phone.

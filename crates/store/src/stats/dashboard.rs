@@ -32,8 +32,15 @@ pub struct MonthLine {
     pub requests: i64,
     /// How many have been answered.
     pub answered: i64,
+    /// Of those, answered within their team's target time.
+    pub within_target: i64,
+    /// Of those, whose advice asked for an in-person visit.
+    pub visits: i64,
     /// Mean response time of those, seconds.
     pub mean_response_secs: Option<i64>,
+    /// The month is not over: its figures will still grow, so a chart
+    /// must not show it as a month like the others.
+    pub partial: bool,
 }
 
 /// One requesting site's activity.
@@ -182,7 +189,7 @@ impl Store {
             .period
             .months()
             .into_iter()
-            .map(|m| (m.to_string(), month_line(m)))
+            .map(|m| (m.to_string(), month_line(m, now)))
             .collect();
         let mut statuses = BTreeMap::new();
         let mut by_site: BTreeMap<Uuid, i64> = BTreeMap::new();
@@ -194,6 +201,8 @@ impl Store {
                 *line.by_status.entry(row.key.status.clone()).or_default() += t.requests;
                 line.requests += t.requests;
                 line.answered += t.answered;
+                line.within_target += t.within_target;
+                line.visits += t.visits;
                 line.mean_response_secs =
                     Some(line.mean_response_secs.unwrap_or(0) + t.response_secs);
             }
@@ -339,14 +348,17 @@ fn centre_lines(
     lines
 }
 
-fn month_line(m: Month) -> MonthLine {
+fn month_line(m: Month, now: Timestamp) -> MonthLine {
     MonthLine {
         month: m.to_string(),
         short: m.short(),
         by_status: BTreeMap::new(),
         requests: 0,
         answered: 0,
+        within_target: 0,
+        visits: 0,
         mean_response_secs: None,
+        partial: m.next().start() > now,
     }
 }
 

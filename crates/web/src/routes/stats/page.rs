@@ -31,6 +31,8 @@ struct StatsPage {
     billing: bool,
     activity_chart: String,
     response_chart: String,
+    /// The centres side by side (a region's dashboard), or empty.
+    centre_chart: String,
 }
 
 impl StatsPage {
@@ -40,6 +42,16 @@ impl StatsPage {
             Some(s) => format!("{:.1} h", *s as f64 / 3600.0).replace('.', self.decimal()),
             None => "—".into(),
         }
+    }
+
+    /// True when the period reaches a month not over yet.
+    fn has_partial_month(&self) -> bool {
+        self.board.months.iter().any(|m| m.partial)
+    }
+
+    /// The share `part` is of `whole`, as "75 %", or "—".
+    fn share(&self, part: &i64, whole: &i64) -> String {
+        self.percent((*whole > 0).then(|| *part as f64 / *whole as f64))
     }
 
     /// "75 %", or "—".
@@ -76,18 +88,25 @@ pub async fn show(
     let Some((scope, filter, board)) = dashboard(&state, &signed_in, &filters, lang).await? else {
         return Ok(page::not_found(lang));
     };
-    let months: Vec<(String, i64)> = board
+    let months: Vec<charts::Bar> = board
         .months
         .iter()
-        .map(|m| (m.short.clone(), m.requests))
+        .map(|m| charts::Bar {
+            label: m.short.clone(),
+            value: m.requests,
+            partial: m.partial,
+        })
         .collect();
+    // A month not over has only its quickest answers yet: left off the line.
     let means: Vec<(String, Option<f64>)> = board
         .months
         .iter()
         .map(|m| {
             (
                 m.short.clone(),
-                m.mean_response_secs.map(|s| s as f64 / 3600.0),
+                m.mean_response_secs
+                    .filter(|_| !m.partial)
+                    .map(|s| s as f64 / 3600.0),
             )
         })
         .collect();
@@ -104,6 +123,25 @@ pub async fn show(
     )
     .map_err(StoreError::internal)
     .in_lang(lang)?;
+    let centre_means: Vec<(String, f64)> = board
+        .centre_lines
+        .iter()
+        .filter_map(|c| Some((c.name.clone(), c.mean_response_secs? as f64 / 3600.0)))
+        .collect();
+    let centre_chart = if centre_means.len() > 1 {
+        charts::hbars(
+            &centre_means,
+            lang.t(
+                "Délai moyen de premier avis, par centre",
+                "Mean time to first advice, by centre",
+            ),
+            "h",
+        )
+        .map_err(StoreError::internal)
+        .in_lang(lang)?
+    } else {
+        String::new()
+    };
     let title = match scope {
         StatsScope::Region => lang
             .t("Tableau de bord régional", "Regional dashboard")
@@ -125,6 +163,7 @@ pub async fn show(
         filter,
         activity_chart,
         response_chart,
+        centre_chart,
     }
     .render()
     .in_lang(lang)?;
