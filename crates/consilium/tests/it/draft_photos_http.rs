@@ -267,7 +267,57 @@ async fn reply_photos_are_checked_and_the_expert_sees_the_flag(app: TestApp) {
     app.finish().await;
 }
 
+async fn a_gp_deletes_a_draft_she_will_not_send(app: TestApp) {
+    let claire = app.sign_in(CLAIRE).await;
+    let form = body_text(
+        app.get_as("/demandes/nouvelle", Auth::Cookie(&claire))
+            .await,
+    )
+    .await;
+    let step1 = [
+        ("key", value_after(&form, "name=\"key\" value=\"")),
+        ("specialty", "394582007"),
+        ("patient", value_after(&form, "name=\"patient\" value=\"")),
+    ];
+    let draft = location(&app.post_form("/demandes", Some(&claire), &step1).await);
+    let token = app.bearer(CLAIRE).await;
+    let upload = app.photo_upload(&token).await;
+    attach(&app, &claire, &draft, &upload, "overview").await;
+    let page = body_text(app.get_as(&draft, Auth::Cookie(&claire)).await).await;
+    assert!(
+        page.contains(&format!("action=\"{draft}/suppression\"")),
+        "a delete button"
+    );
+
+    // Another site's GP cannot; nor can anyone signed out.
+    let pierre = app.sign_in(PIERRE).await;
+    let deletion = format!("{draft}/suppression");
+    let theirs = app.post_form(&deletion, Some(&pierre), &[]).await;
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    let anonymous = app.post_form(&deletion, None, &[]).await;
+    assert!(location(&anonymous).starts_with("/connexion"));
+
+    let deleted = app.post_form(&deletion, Some(&claire), &[]).await;
+    assert_eq!(location(&deleted), "/accueil?brouillon-supprime");
+    let home = body_text(app.get_as(&location(&deleted), Auth::Cookie(&claire)).await).await;
+    assert!(home.contains("Brouillon supprimé, avec ses photos."));
+    assert!(
+        !home.contains(draft.trim_start_matches("/demandes/")),
+        "gone from the list"
+    );
+    let gone = app.get_as(&draft, Auth::Cookie(&claire)).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    let photo = app
+        .get_as(&format!("/files/{upload}/vignette"), Auth::Cookie(&claire))
+        .await;
+    assert_eq!(photo.status(), StatusCode::NOT_FOUND, "its photo with it");
+    let twice = app.post_form(&deletion, Some(&claire), &[]).await;
+    assert_eq!(twice.status(), StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+
 on_both_backends!(
+    a_gp_deletes_a_draft_she_will_not_send,
     a_blurred_photo_is_flagged_removed_and_replaced,
     reply_photos_are_checked_and_the_expert_sees_the_flag,
 );

@@ -150,4 +150,90 @@ pub async fn draft_photos_are_described_and_removed_by_their_requester_only(stor
             .await,
         Err(StoreError::NotFound { .. })
     ));
+    // Nor can the sent request be deleted as a draft.
+    assert!(matches!(
+        store
+            .delete_draft(&requester, &blobs, draft.id, now())
+            .await,
+        Err(UploadError::Store(StoreError::NotFound { .. }))
+    ));
+}
+
+pub async fn a_draft_is_deleted_with_its_photos_by_its_requester_only(store: Store) {
+    store.import_directory(&access_seed(), now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = BlobStore::local(dir.path(), Keyring::generate()).unwrap();
+    let requester = signed_in(&store, "requester@demo.test", 0).await;
+    let other = signed_in(&store, "other.requester@demo.test", 0).await;
+    let form = form();
+    let draft = store
+        .start_request(
+            &requester,
+            &derm(known_patient(&store, &requester).await, None),
+            now(),
+        )
+        .await
+        .unwrap();
+    let upload = uploaded_photo(&store, &blobs, &requester).await;
+    store
+        .attach_upload(
+            &requester,
+            draft.id,
+            &photo(upload, None, "overview"),
+            &[&form],
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(walk(dir.path()) > 0, "sealed bytes on disk");
+
+    assert!(matches!(
+        store.delete_draft(&other, &blobs, draft.id, now()).await,
+        Err(UploadError::Store(StoreError::NotFound { .. }))
+    ));
+    assert!(
+        store.case(&requester, draft.id, now()).await.is_ok(),
+        "still there"
+    );
+
+    store
+        .delete_draft(&requester, &blobs, draft.id, now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.case(&requester, draft.id, now()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.upload(&requester, upload, now()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let left: usize = walk(dir.path());
+    assert_eq!(left, 0, "no sealed bytes left");
+    assert!(matches!(
+        store
+            .delete_draft(&requester, &blobs, draft.id, now())
+            .await,
+        Err(UploadError::Store(StoreError::NotFound { .. }))
+    ));
+    let deletions = store
+        .audit_trail_unfiltered()
+        .await
+        .into_iter()
+        .filter(|r| r.action == "case.delete" && r.case_id == Some(draft.id))
+        .count();
+    assert_eq!(deletions, 1, "the trail says it existed and was deleted");
+}
+
+/// Files under `dir`, at any depth.
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .map(|e| {
+                let path = e.path();
+                if path.is_dir() { walk(&path) } else { 1 }
+            })
+            .sum()
+    })
 }

@@ -67,6 +67,7 @@ macro_rules! for_each_contract_test {
             patients_are_the_sites_or_new,
             photos_are_attached_from_ones_own_uploads,
             draft_photos_are_described_and_removed_by_their_requester_only,
+            a_draft_is_deleted_with_its_photos_by_its_requester_only,
             the_expert_path_with_a_stopped_clock_and_versioned_reports,
             concurrent_takes_make_one_owner,
             a_job_is_leased_to_one_node_at_a_time,

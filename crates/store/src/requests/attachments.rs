@@ -8,7 +8,13 @@ use jiff::Timestamp;
 use uuid::Uuid;
 
 use super::{Attachment, Subject, not_found, own_draft};
-use crate::{Store, StoreError, auth::Actor, expertise::FileEntry, uploads::UploadError};
+use crate::{
+    Store, StoreError,
+    audit::{AuditEntry, Outcome},
+    auth::Actor,
+    expertise::FileEntry,
+    uploads::UploadError,
+};
 
 /// The views a photo may be.
 pub const PHOTO_KINDS: [&str; 3] = ["overview", "close_up", "dermoscopic"];
@@ -122,35 +128,84 @@ impl Store {
     ) -> Result<(), UploadError> {
         let mut tx = self.backend().begin().await?;
         let case = own_draft(tx.as_mut(), actor, case_id).await?;
-        if !tx.detach(case_id, upload_id).await? {
-            return Err(not_found("fichier", upload_id).into());
-        }
-        let upload = tx.upload(upload_id).await?;
-        let chunks = tx.chunks(upload_id).await?;
-        tx.delete_upload(upload_id).await?;
-        let entry = crate::audit::AuditEntry {
+        let keys = drop_file(tx.as_mut(), case_id, upload_id).await?;
+        let entry = AuditEntry {
             object_id: Some(upload_id),
-            organization_id: Some(case.parties.site_id),
-            patient_id: Some(case.patient.id),
-            case_id: Some(case_id),
-            ..crate::audit::AuditEntry::by(
-                actor,
-                "case.detach",
-                crate::audit::Outcome::Success,
-                now,
-            )
+            ..audit_entry(actor, &case, "case.detach", now)
         };
         crate::audit::append(tx.as_mut(), self.audit_key(), entry).await?;
         tx.commit().await?;
-        // After the commit: a crash here leaves unreachable sealed bytes,
-        // never a request pointing at a missing file.
-        let file_keys = upload
-            .and_then(|u| u.file)
-            .into_iter()
-            .flat_map(|f| std::iter::once(f.blob_key).chain(f.thumbnail_key));
-        for key in chunks.into_iter().map(|c| c.blob_key).chain(file_keys) {
-            blobs.delete(&key).await?;
-        }
-        Ok(())
+        delete_blobs(blobs, keys).await
     }
+
+    /// Deletes the actor's draft and its files: a request the GP will not
+    /// send leaves no patient data behind (the audit trail says it existed).
+    pub async fn delete_draft(
+        &self,
+        actor: &Actor,
+        blobs: &BlobStore,
+        case_id: Uuid,
+        now: Timestamp,
+    ) -> Result<(), UploadError> {
+        let mut tx = self.backend().begin().await?;
+        let case = own_draft(tx.as_mut(), actor, case_id).await?;
+        let mut keys = Vec::new();
+        for attachment in tx.attachments(case_id).await? {
+            keys.extend(drop_file(tx.as_mut(), case_id, attachment.upload_id).await?);
+        }
+        if !tx.delete_draft(case_id).await? {
+            return Err(not_found("brouillon", case_id).into());
+        }
+        let entry = audit_entry(actor, &case, "case.delete", now);
+        crate::audit::append(tx.as_mut(), self.audit_key(), entry).await?;
+        tx.commit().await?;
+        delete_blobs(blobs, keys).await
+    }
+}
+
+fn audit_entry(
+    actor: &Actor,
+    case: &crate::cases::CaseView,
+    action: &'static str,
+    now: Timestamp,
+) -> AuditEntry {
+    AuditEntry {
+        organization_id: Some(case.parties.site_id),
+        patient_id: Some(case.patient.id),
+        case_id: Some(case.id),
+        ..AuditEntry::by(actor, action, Outcome::Success, now)
+    }
+}
+
+/// Takes one upload off a draft and deletes its rows; the keys of its
+/// sealed bytes, to delete once the transaction is committed.
+async fn drop_file(
+    tx: &mut dyn crate::Tx,
+    case_id: Uuid,
+    upload_id: Uuid,
+) -> Result<Vec<String>, StoreError> {
+    if !tx.detach(case_id, upload_id).await? {
+        return Err(not_found("fichier", upload_id));
+    }
+    let upload = tx.upload(upload_id).await?;
+    let chunks = tx.chunks(upload_id).await?;
+    tx.delete_upload(upload_id).await?;
+    let file_keys = upload
+        .and_then(|u| u.file)
+        .into_iter()
+        .flat_map(|f| std::iter::once(f.blob_key).chain(f.thumbnail_key));
+    Ok(chunks
+        .into_iter()
+        .map(|c| c.blob_key)
+        .chain(file_keys)
+        .collect())
+}
+
+/// After the commit: a crash here leaves unreachable sealed bytes, never a
+/// request pointing at a missing file.
+async fn delete_blobs(blobs: &BlobStore, keys: Vec<String>) -> Result<(), UploadError> {
+    for key in keys {
+        blobs.delete(&key).await?;
+    }
+    Ok(())
 }

@@ -115,6 +115,9 @@ pub trait RequestTx: Send {
         case_id: Uuid,
         attachment: &Attachment,
     ) -> Result<bool, StoreError>;
+    /// Deletes a draft's row (its files already taken off); false if it is
+    /// not a draft (any more).
+    async fn delete_draft(&mut self, case_id: Uuid) -> Result<bool, StoreError>;
     /// The request an upload is attached to.
     async fn case_of_upload(&mut self, upload_id: Uuid) -> Result<Option<Uuid>, StoreError>;
     /// The next number of the `prefix` references of `year` (from 1).

@@ -140,6 +140,15 @@ macro_rules! impl_request_tx {
                 Ok(one_row(done))
             }
 
+            async fn delete_draft(&mut self, case_id: uuid::Uuid) -> Result<bool, $crate::StoreError> {
+                let done = sqlx::query("DELETE FROM cases WHERE id = $1 AND status = 'draft'")
+                    .bind(case_id)
+                    .execute(&mut *self.0)
+                    .await
+                    .map_err($crate::rows::db_error)?;
+                Ok(one_row(done))
+            }
+
             async fn describe_attachment(
                 &mut self,
                 case_id: uuid::Uuid,

@@ -56,6 +56,10 @@ pub fn routes(upload_body_limit: usize) -> Router<AppState> {
         .route("/static/upload.js", get(assets::upload_widget))
         .route("/demandes/{id}/pieces", post(requests::attach::submit))
         .route(
+            "/demandes/{id}/suppression",
+            post(requests::photos::delete_draft),
+        )
+        .route(
             "/demandes/{id}/pieces/{upload}/retrait",
             post(requests::photos::remove),
         )

@@ -1,7 +1,10 @@
 //! `GET /accueil`: the signed-in person's home, with the cases they may read.
 
 use askama::Template;
-use axum::{extract::State, response::Html};
+use axum::{
+    extract::{RawQuery, State},
+    response::Html,
+};
 use consilium_domain::directory::Role;
 use consilium_store::cases::CaseView;
 
@@ -19,6 +22,8 @@ struct DashboardPage {
     cases: Vec<CaseView>,
     requester: bool,
     now: jiff::Timestamp,
+    /// A draft was just deleted: the page says so.
+    draft_deleted: bool,
 }
 
 /// `GET /accueil`.
@@ -26,6 +31,7 @@ pub async fn show(
     State(state): State<AppState>,
     lang: Lang,
     signed_in: SignedIn,
+    RawQuery(query): RawQuery,
 ) -> Result<Html<String>, PageError> {
     let actor = &signed_in.actor;
     let mut cases = state
@@ -52,6 +58,7 @@ pub async fn show(
         cases,
         requester,
         now: state.clock.now(),
+        draft_deleted: query.is_some_and(|q| q.split('&').any(|p| p == "brouillon-supprime")),
     };
     Ok(Html(page.render().in_lang(lang)?))
 }

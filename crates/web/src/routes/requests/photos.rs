@@ -132,6 +132,32 @@ pub async fn remove(
     }
 }
 
+/// `POST /demandes/{id}/suppression`: deletes the requester's draft and its
+/// files, then back home, which says so.
+pub async fn delete_draft(
+    State(state): State<AppState>,
+    lang: Lang,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(case_id) = Uuid::parse_str(&id) else {
+        return crate::page::not_found(lang);
+    };
+    let result = state
+        .store
+        .delete_draft(&signed_in.actor, &state.blobs, case_id, state.clock.now())
+        .await;
+    match result {
+        Ok(()) => Redirect::to("/accueil?brouillon-supprime").into_response(),
+        Err(UploadError::Store(StoreError::NotFound { .. })) => crate::page::not_found(lang),
+        Err(err) => crate::page::PageError {
+            error: WebError::from(StoreError::internal(err)),
+            lang,
+        }
+        .into_response(),
+    }
+}
+
 /// `GET /files/{id}/qualite`: what the quality check said of one of the
 /// caller's uploads, for the reply form (a draft's photos get it when
 /// attached).
