@@ -65,7 +65,7 @@ async fn a_correction_keeps_every_field_and_says_what_changed(app: TestApp) {
             &app.post_form(&format!("{case}/prise"), Some(&sophie), &[])
                 .await
         ),
-        case
+        format!("{case}?fait=prise#echanges")
     );
     let first = [
         ("key", "v1"),
@@ -78,7 +78,7 @@ async fn a_correction_keeps_every_field_and_says_what_changed(app: TestApp) {
     let sent = app
         .post_form(&format!("{case}/avis"), Some(&sophie), &first)
         .await;
-    assert_eq!(location(&sent), format!("{case}#avis"));
+    assert_eq!(location(&sent), format!("{case}?fait=avis#avis"));
 
     // The correction form starts from version 1, visit and note included.
     let page = body_text(app.get_as(&case, Auth::Cookie(&sophie)).await).await;
@@ -99,7 +99,7 @@ async fn a_correction_keeps_every_field_and_says_what_changed(app: TestApp) {
     let corrected = app
         .post_form(&format!("{case}/avis"), Some(&sophie), &fields)
         .await;
-    assert_eq!(location(&corrected), format!("{case}#avis"));
+    assert_eq!(location(&corrected), format!("{case}?fait=avis#avis"));
 
     let page = body_text(app.get_as(&case, Auth::Cookie(&sophie)).await).await;
     let current = page
@@ -140,6 +140,10 @@ async fn a_correction_keeps_every_field_and_says_what_changed(app: TestApp) {
         "before the patient"
     );
     let top = &page[first..];
+    assert!(
+        !page.contains("Réponse attendue avant le"),
+        "no due date once answered (item 16)"
+    );
     assert!(
         top.contains("version 2 (corrigée)")
             && top.contains("Consultation en présentiel dans la semaine")

@@ -206,7 +206,7 @@ async fn the_expert_side_through_fhir(app: TestApp) {
         .await;
     assert_eq!(
         location(&proposed),
-        format!("/dossiers/{case_id}#rendez-vous")
+        format!("/dossiers/{case_id}?fait=rendez-vous#rendez-vous")
     );
 
     // What the requester reads back.
@@ -363,7 +363,15 @@ async fn a_corrected_advice_keeps_both_versions_and_reports(app: TestApp) {
     let taken = app
         .post_form(&format!("{case}/prise"), Some(&sophie), &[])
         .await;
-    assert_eq!(location(&taken), case);
+    // Accepting says so and jumps to where the work is (issue 15, item 10).
+    assert_eq!(location(&taken), format!("{case}?fait=prise#echanges"));
+    let confirmed_path = location(&taken).replace("#echanges", "");
+    let confirmed = body_text(app.get_as(&confirmed_path, Auth::Cookie(&sophie)).await).await;
+    assert!(
+        confirmed.contains("Demande acceptée : elle est à vous."),
+        "{confirmed}"
+    );
+    assert!(confirmed.contains("id=\"echanges\""));
     let reference = app.reference_of(&case_id).await;
     let accepted = body_text(
         app.get_as("/file-attente?statut=accepted", Auth::Cookie(&sophie))
@@ -408,17 +416,17 @@ async fn a_corrected_advice_keeps_both_versions_and_reports(app: TestApp) {
     assert!(body_text(refused).await.contains("conduite à tenir"));
     assert_eq!(
         location(&advise("Eczéma de contact", "k1").await),
-        format!("{case}#avis")
+        format!("{case}?fait=avis#avis")
     );
     app.next_step();
     assert_eq!(
         location(&advise("Eczéma de contact", "k1").await),
-        format!("{case}#avis"),
+        format!("{case}?fait=avis#avis"),
         "a double click"
     );
     assert_eq!(
         location(&advise("Dermatite séborrhéique", "k2").await),
-        format!("{case}#avis")
+        format!("{case}?fait=avis#avis")
     );
     let page = body_text(app.get_as(&case, Auth::Cookie(&sophie)).await).await;
     assert!(

@@ -44,7 +44,7 @@ async fn control_and_bidi_characters_never_reach_a_page_or_a_record(app: TestApp
             &app.post_form(&format!("{case}/prise"), Some(&sophie), &[])
                 .await
         ),
-        case
+        format!("{case}?fait=prise#echanges")
     );
     // A question through FHIR, with the override in it.
     let sophie_token = app.bearer(SOPHIE).await;
@@ -107,7 +107,7 @@ async fn control_and_bidi_characters_never_reach_a_page_or_a_record(app: TestApp
             ],
         )
         .await;
-    assert_eq!(location(&advised), format!("{case}#avis"));
+    assert_eq!(location(&advised), format!("{case}?fait=avis#avis"));
     let celine = app.sign_in(CELINE).await;
     let place = poisoned("Porte 12");
     let proposed = app
@@ -122,7 +122,10 @@ async fn control_and_bidi_characters_never_reach_a_page_or_a_record(app: TestApp
             ],
         )
         .await;
-    assert_eq!(location(&proposed), format!("{case}#rendez-vous"));
+    assert_eq!(
+        location(&proposed),
+        format!("{case}?fait=rendez-vous#rendez-vous")
+    );
     let page = body_text(app.get_as(&case, Auth::Cookie(&sophie)).await).await;
     assert!(is_clean(&page), "the case page holds a hostile character");
     assert!(page.contains("Eczéma (CIM-10 L30.9)") && page.contains("Porte 12"));

@@ -75,6 +75,8 @@ struct CasePage {
     reads_as_requester: bool,
     /// The request was just sent (the page says so, and by when).
     just_sent: bool,
+    /// What the reader just did, confirmed in words.
+    done: Option<&'static str>,
     /// The reply form's photo rows: none until the script adds them.
     photos: Vec<PhotoRow>,
     /// The row the upload script clones.
@@ -195,7 +197,38 @@ pub async fn render(
     id: Uuid,
     error: Option<(StatusCode, String)>,
 ) -> Result<Response, PageError> {
-    render_page(state, lang, signed_in, id, error, false).await
+    render_page(state, lang, signed_in, id, error, None).await
+}
+
+/// What a step's redirect (`?fait=…`) confirms on the page.
+fn confirmation(lang: Lang, query: &str) -> Option<&'static str> {
+    let done = query.split('&').find_map(|p| p.strip_prefix("fait="))?;
+    Some(match done {
+        "prise" => lang.t(
+            "Demande acceptée : elle est à vous. Posez une question au requérant ou rédigez l'avis ci-dessous.",
+            "Request accepted: it is yours. Ask the requester a question or write the advice below.",
+        ),
+        "cloture" => lang.t("Demande clôturée.", "Request closed."),
+        "refus" => lang.t(
+            "Demande déclinée : le coordinateur du centre, ou l'équipe choisie, est prévenu.",
+            "Request declined: the centre's coordinator, or the chosen team, is told.",
+        ),
+        "attribution" => lang.t("Demande attribuée.", "Request assigned."),
+        "question" => lang.t(
+            "Question envoyée : l'horloge est arrêtée jusqu'à la réponse du requérant.",
+            "Question sent: the clock is stopped until the requester answers.",
+        ),
+        "reponse" => lang.t("Réponse envoyée à l'expert.", "Answer sent to the expert."),
+        "avis" => lang.t(
+            "Avis signé et envoyé au requérant.",
+            "Advice signed and sent to the requester.",
+        ),
+        "rendez-vous" => lang.t(
+            "Rendez-vous proposé : le requérant est prévenu.",
+            "Appointment proposed: the requester is told.",
+        ),
+        _ => return None,
+    })
 }
 
 /// [`render`], saying the request was just sent when it was.
@@ -205,8 +238,10 @@ async fn render_page(
     signed_in: &SignedIn,
     id: Uuid,
     error: Option<(StatusCode, String)>,
-    just_sent: bool,
+    query: Option<&str>,
 ) -> Result<Response, PageError> {
+    let just_sent = query.is_some_and(|q| q.split('&').any(|p| p == "envoyee"));
+    let done = query.and_then(|q| confirmation(lang, q));
     let now = state.clock.now();
     let file = state
         .store
@@ -271,6 +306,7 @@ async fn render_page(
         earlier,
         reads_as_requester,
         just_sent,
+        done,
         can,
         error,
         visits: Visit::ALL
@@ -304,6 +340,5 @@ pub async fn show(
     let Ok(id) = Uuid::parse_str(&id) else {
         return Ok(page::not_found(lang));
     };
-    let just_sent = query.is_some_and(|q| q.split('&').any(|p| p == "envoyee"));
-    render_page(&state, lang, &signed_in, id, None, just_sent).await
+    render_page(&state, lang, &signed_in, id, None, query.as_deref()).await
 }

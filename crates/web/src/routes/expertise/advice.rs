@@ -64,5 +64,5 @@ pub async fn submit(
         }
         Err(e) => Err(e),
     };
-    after_step(&state, lang, &signed_in, id, result, "#avis").await
+    after_step(&state, lang, &signed_in, id, result, "?fait=avis#avis").await
 }

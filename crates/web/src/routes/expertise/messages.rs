@@ -87,7 +87,11 @@ async fn send(
         }
         Err(e) => Err(e),
     };
-    after_step(&state, lang, &signed_in, id, result, "").await
+    let done = match kind {
+        MessageKind::Question => "?fait=question#echanges",
+        MessageKind::Reply => "?fait=reponse",
+    };
+    after_step(&state, lang, &signed_in, id, result, done).await
 }
 
 /// `POST /dossiers/{id}/questions`.

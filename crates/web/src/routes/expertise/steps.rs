@@ -22,6 +22,7 @@ async fn run(
     signed_in: SignedIn,
     id: &str,
     step: Result<Step, StepError>,
+    done: &str,
 ) -> Result<Response, PageError> {
     let Some(id) = case_id(id) else {
         return Ok(page::not_found(lang));
@@ -35,7 +36,7 @@ async fn run(
         }
         Err(e) => Err(e),
     };
-    after_step(&state, lang, &signed_in, id, result, "").await
+    after_step(&state, lang, &signed_in, id, result, done).await
 }
 
 /// `POST /dossiers/{id}/prise`: an expert accepts the request.
@@ -45,7 +46,15 @@ pub async fn take(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    run(state, lang, signed_in, &id, Ok(Step::Take)).await
+    run(
+        state,
+        lang,
+        signed_in,
+        &id,
+        Ok(Step::Take),
+        "?fait=prise#echanges",
+    )
+    .await
 }
 
 /// `POST /dossiers/{id}/cloture`: the requester closes after reading.
@@ -55,7 +64,15 @@ pub async fn close(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    run(state, lang, signed_in, &id, Ok(Step::Close)).await
+    run(
+        state,
+        lang,
+        signed_in,
+        &id,
+        Ok(Step::Close),
+        "?fait=cloture",
+    )
+    .await
 }
 
 /// `POST /dossiers/{id}/refus`: `reason_kind` (a [`DeclineKind`] code,
@@ -86,7 +103,7 @@ pub async fn decline(
             transfer_to,
         })
     });
-    run(state, lang, signed_in, &id, step).await
+    run(state, lang, signed_in, &id, step, "?fait=refus").await
 }
 
 /// `POST /dossiers/{id}/attribution`: `expert`.
@@ -100,5 +117,5 @@ pub async fn assign(
     let step = Uuid::parse_str(&field(&body, "expert"))
         .map(|expert_id| Step::Assign { expert_id })
         .map_err(|_| StepError::Invalid(lang.t("Choisissez un expert", "Choose an expert").into()));
-    run(state, lang, signed_in, &id, step).await
+    run(state, lang, signed_in, &id, step, "?fait=attribution").await
 }

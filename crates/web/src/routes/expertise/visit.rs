@@ -63,7 +63,15 @@ pub async fn submit(
         }
         Err(e) => Err(e),
     };
-    after_step(&state, lang, &signed_in, id, result, "#rendez-vous").await
+    after_step(
+        &state,
+        lang,
+        &signed_in,
+        id,
+        result,
+        "?fait=rendez-vous#rendez-vous",
+    )
+    .await
 }
 
 #[derive(Template)]
