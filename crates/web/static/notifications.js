@@ -8,18 +8,22 @@
   const source = new EventSource('/notifications/flux');
   source.addEventListener('unread', (event) => {
     const count = Number.parseInt(event.data, 10) || 0;
+    // The name is the link's text: "Notifications", the count, "non lues".
     let badge = bell.querySelector('.badge');
+    let words = bell.querySelector('.unread-words');
     if (count > 0) {
       if (!badge) {
         badge = document.createElement('span');
         badge.className = 'badge';
-        bell.append(badge);
+        words = document.createElement('span');
+        words.className = 'visually-hidden unread-words';
+        words.textContent = en ? ' unread' : ' non lues';
+        bell.append(badge, words);
       }
       badge.textContent = String(count);
-      bell.setAttribute('aria-label', en ? `Notifications (${count} unread)` : `Notifications (${count} non lues)`);
     } else {
       if (badge) badge.remove();
-      bell.setAttribute('aria-label', 'Notifications');
+      if (words) words.remove();
     }
   });
 })();
