@@ -34,6 +34,7 @@ mod cli_output;
 mod clients;
 mod draft_photos_http;
 mod english_pages;
+mod english_steps;
 mod expertise_http;
 mod fhir_http;
 mod fhir_interactions;
