@@ -5,11 +5,7 @@
 
 use axum::http::StatusCode;
 
-use crate::helpers::{
-    TestApp, body_text,
-    browser_like::{Auth, location},
-    fhir::CLAIRE,
-};
+use crate::helpers::{TestApp, body_text, browser_like::location, fhir::CLAIRE};
 
 const SOPHIE: &str = "sophie.lambert@demo.test"; // dermatologist at CHU Dijon
 

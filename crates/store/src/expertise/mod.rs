@@ -9,6 +9,7 @@ mod file;
 mod queue;
 mod report;
 mod steps;
+mod thread;
 
 use async_trait::async_trait;
 use consilium_domain::expertise::{Advice, TaskState};
@@ -22,7 +23,8 @@ pub(crate) use file::files_of;
 pub use file::{CaseFile, EarlierCase, FileEntry};
 pub use queue::{Queue, QueueFilter};
 pub use report::{ReportKit, photo_caption};
-pub use steps::{MessageKind, NewAppointment, NewMessage, StepError};
+pub use steps::{NewAppointment, StepError};
+pub use thread::{MessageKind, NewMessage};
 
 /// One line of a request's status history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
