@@ -71,6 +71,14 @@ test('a GP: home, new request, a draft with a photo, a request, notifications, s
   await page.locator('#file-picker').setInputFiles(await drawPhotos(page, 1));
   await page.locator('.uploads li.done').first().waitFor({ timeout: 60_000 });
   await audit(page, 'a draft with a photo');
+  // Removing it takes it off at once, and for good (the page's script
+  // asks the server; a reload shows the same).
+  await page.locator('.uploads li.done').getByRole('button', { name: 'Retirer' }).click();
+  await page.locator('.uploads li').waitFor({ state: 'detached' });
+  await page.reload();
+  assert.equal(await page.locator('.uploads li').count(), 0, 'removed on the server too');
+  await page.locator('#file-picker').setInputFiles(await drawPhotos(page, 1, 3));
+  await page.locator('.uploads li.done').first().waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Envoyer la demande' }).click();
   await page.locator('.error-summary').waitFor();
   await audit(page, 'a draft with its error summary');
