@@ -53,19 +53,20 @@ async fn attach(app: &TestApp, cookie: &str, draft: &str, upload: &str, kind: &s
     body_text(attached).await
 }
 
-async fn a_blurred_photo_is_flagged_removed_and_replaced(app: TestApp) {
-    let claire = app.sign_in(CLAIRE).await;
-    let form = body_text(
-        app.get_as("/demandes/nouvelle", Auth::Cookie(&claire))
-            .await,
-    )
-    .await;
+/// A dermatology draft for Jeanne Moreau, started from the page; its path.
+async fn new_draft(app: &TestApp, cookie: &str) -> String {
+    let form = body_text(app.get_as("/demandes/nouvelle", Auth::Cookie(cookie)).await).await;
     let step1 = [
         ("key", value_after(&form, "name=\"key\" value=\"")),
         ("specialty", "394582007"),
         ("patient", value_after(&form, "name=\"patient\" value=\"")),
     ];
-    let draft = location(&app.post_form("/demandes", Some(&claire), &step1).await);
+    location(&app.post_form("/demandes", Some(cookie), &step1).await)
+}
+
+async fn a_blurred_photo_is_flagged_removed_and_replaced(app: TestApp) {
+    let claire = app.sign_in(CLAIRE).await;
+    let draft = new_draft(&app, &claire).await;
     let saved = app.post_form(&draft, Some(&claire), &ANSWERS).await;
     assert_eq!(
         location(&saved),
@@ -269,17 +270,7 @@ async fn reply_photos_are_checked_and_the_expert_sees_the_flag(app: TestApp) {
 
 async fn a_gp_deletes_a_draft_she_will_not_send(app: TestApp) {
     let claire = app.sign_in(CLAIRE).await;
-    let form = body_text(
-        app.get_as("/demandes/nouvelle", Auth::Cookie(&claire))
-            .await,
-    )
-    .await;
-    let step1 = [
-        ("key", value_after(&form, "name=\"key\" value=\"")),
-        ("specialty", "394582007"),
-        ("patient", value_after(&form, "name=\"patient\" value=\"")),
-    ];
-    let draft = location(&app.post_form("/demandes", Some(&claire), &step1).await);
+    let draft = new_draft(&app, &claire).await;
     let token = app.bearer(CLAIRE).await;
     let upload = app.photo_upload(&token).await;
     attach(&app, &claire, &draft, &upload, "overview").await;
