@@ -8,7 +8,7 @@ use super::{
     access::access_seed,
     expertise::uploaded_photo,
     now,
-    requests::{answers, derm, form, known_patient, signed_in},
+    requests::{answers, derm_draft, form, signed_in},
 };
 use crate::{Store, StoreError, requests::Attachment, uploads::UploadError};
 
@@ -39,14 +39,7 @@ pub async fn draft_photos_are_described_and_removed_by_their_requester_only(stor
             options: vec![],
         },
     );
-    let draft = store
-        .start_request(
-            &requester,
-            &derm(known_patient(&store, &requester).await, None),
-            now(),
-        )
-        .await
-        .unwrap();
+    let draft = derm_draft(&store, &requester).await;
     let blurred = uploaded_photo(&store, &blobs, &requester).await;
     let kept = uploaded_photo(&store, &blobs, &requester).await;
     let located = uploaded_photo(&store, &blobs, &requester).await;
@@ -166,14 +159,7 @@ pub async fn a_draft_is_deleted_with_its_photos_by_its_requester_only(store: Sto
     let requester = signed_in(&store, "requester@demo.test", 0).await;
     let other = signed_in(&store, "other.requester@demo.test", 0).await;
     let form = form();
-    let draft = store
-        .start_request(
-            &requester,
-            &derm(known_patient(&store, &requester).await, None),
-            now(),
-        )
-        .await
-        .unwrap();
+    let draft = derm_draft(&store, &requester).await;
     let upload = uploaded_photo(&store, &blobs, &requester).await;
     store
         .attach_upload(

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{
     access::access_seed,
     now,
-    requests::{answers, derm, form, known_patient, signed_in},
+    requests::{answers, derm_draft, form, signed_in},
 };
 use crate::{
     Store, StoreError,
@@ -28,14 +28,7 @@ pub async fn bulk_reads_follow_the_policy_table(store: Store) {
     store.import_directory(&access_seed(), now()).await.unwrap();
     let requester = signed_in(&store, "requester@demo.test", 0).await;
     // A draft: its creator's alone.
-    let draft = store
-        .start_request(
-            &requester,
-            &derm(known_patient(&store, &requester).await, None),
-            now(),
-        )
-        .await
-        .unwrap();
+    let draft = derm_draft(&store, &requester).await;
     let all = store.all_cases_unaudited().await.unwrap();
     assert_eq!(all.len(), 3);
     let mut actors =
@@ -177,14 +170,7 @@ pub async fn every_step_is_a_version_kept_in_the_history(store: Store) {
     store.import_directory(&access_seed(), now()).await.unwrap();
     let requester = signed_in(&store, "requester@demo.test", 0).await;
     let expert = signed_in(&store, "expert@demo.test", 1).await;
-    let draft = store
-        .start_request(
-            &requester,
-            &derm(known_patient(&store, &requester).await, None),
-            now(),
-        )
-        .await
-        .unwrap();
+    let draft = derm_draft(&store, &requester).await;
     assert_eq!((draft.version, draft.updated_at), (1, now()));
     store
         .save_answers(&requester, draft.id, &answers(true), now())

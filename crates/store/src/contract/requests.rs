@@ -68,6 +68,18 @@ pub(super) async fn known_patient(store: &Store, requester: &Actor) -> PatientCh
     PatientChoice::Known(patients[0].id)
 }
 
+/// A dermatology draft of `requester`'s, for a patient of their site.
+pub(super) async fn derm_draft(store: &Store, requester: &Actor) -> crate::cases::CaseView {
+    store
+        .start_request(
+            requester,
+            &derm(known_patient(store, requester).await, None),
+            now(),
+        )
+        .await
+        .unwrap()
+}
+
 pub(super) fn derm(patient: PatientChoice, key: Option<&str>) -> NewRequest {
     NewRequest {
         patient,
@@ -82,14 +94,7 @@ pub async fn a_request_is_drafted_then_submitted_once(store: Store) {
     store.import_directory(&access_seed(), now()).await.unwrap();
     let requester = signed_in(&store, "requester@demo.test", 0).await;
     let expert = signed_in(&store, "expert@demo.test", 0).await;
-    let draft = store
-        .start_request(
-            &requester,
-            &derm(known_patient(&store, &requester).await, None),
-            now(),
-        )
-        .await
-        .unwrap();
+    let draft = derm_draft(&store, &requester).await;
     assert_eq!(draft.status, "draft");
     assert!(draft.reference.starts_with("TE-2026-"));
     assert!(
@@ -266,14 +271,7 @@ pub async fn photos_are_attached_from_ones_own_uploads(store: Store) {
     for owner in [&requester, &other] {
         ids.push(super::expertise::uploaded_photo(&store, &blobs, owner).await);
     }
-    let draft = store
-        .start_request(
-            &requester,
-            &derm(known_patient(&store, &requester).await, None),
-            now(),
-        )
-        .await
-        .unwrap();
+    let draft = derm_draft(&store, &requester).await;
     let attachment = |id| Attachment {
         upload_id: id,
         item: "photos".into(),
